@@ -1,0 +1,156 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Template } from 'adaptivecards-templating';
+
+/** The folder of Adaptive Card templates (`cards/` at the repository root). */
+export const CARDS_DIR = path.resolve(__dirname, '..', '..', 'cards');
+
+export type CardName =
+  | 'moreInfoRequired'
+  | 'getTheApp'
+  | 'setUpAccount'
+  | 'scanQrCode'
+  | 'qrCodeRemoved'
+  | 'success'
+  | 'securityInfoSummary'
+  | 'chooseMethod';
+
+/** A choice a card offers, as text channels and typed replies see it. */
+export interface CardAction {
+  readonly title: string;
+  readonly action: string;
+}
+
+/** A card expanded for one person: the JSON to send, its text rendering, and what it accepts back. */
+export interface RenderedCard {
+  readonly card: Record<string, unknown>;
+  readonly text: string;
+  readonly actions: readonly CardAction[];
+  readonly inputs: readonly string[];
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Loads every template once (building a `Template` costs milliseconds), expands
+ * it from a view model, stamps each submit action with the card's nonce (so a
+ * click on an old card is recognised), and renders the same card as text.
+ */
+export class CardRenderer {
+  private readonly templates = new Map<CardName, Template>();
+
+  constructor(dir: string = CARDS_DIR) {
+    const parts = new Map<string, unknown[]>();
+    for (const file of fs.readdirSync(path.join(dir, 'parts'))) {
+      parts.set(path.basename(file, '.json'), JSON.parse(fs.readFileSync(path.join(dir, 'parts', file), 'utf8')));
+    }
+    for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.json'))) {
+      const json = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Json;
+      this.templates.set(path.basename(file, '.json') as CardName, new Template(inlineParts(json, parts)));
+    }
+  }
+
+  names(): CardName[] {
+    return [...this.templates.keys()];
+  }
+
+  render(name: CardName, data: object, nonce?: string): RenderedCard {
+    const template = this.templates.get(name);
+    if (!template) throw new Error(`no card template "${name}"`);
+    const card = template.expand({ $root: data }) as Json;
+    const actions: CardAction[] = [];
+    const inputs: string[] = [];
+    visit(card, (node) => {
+      if (node.type === 'Action.Submit') {
+        const data = (node.data ?? {}) as Json;
+        if (nonce) node.data = { ...data, card: nonce };
+        if (typeof data.action === 'string') actions.push({ title: String(node.title ?? data.action), action: data.action });
+      } else if (typeof node.type === 'string' && node.type.startsWith('Input.') && typeof node.id === 'string') {
+        inputs.push(node.id);
+      }
+    });
+    return { card, text: cardToText(card, actions), actions, inputs };
+  }
+}
+
+/** Replaces `{ "$include": "part" }` elements with the part's elements, once, at load. */
+function inlineParts(node: unknown, parts: ReadonlyMap<string, unknown[]>): unknown {
+  if (Array.isArray(node)) {
+    return node.flatMap((item) => {
+      if (item && typeof item === 'object' && '$include' in item) {
+        const part = parts.get(String((item as Json).$include));
+        if (!part) throw new Error(`no card part "${(item as Json).$include}"`);
+        return part.map((p) => inlineParts(p, parts));
+      }
+      return [inlineParts(item, parts)];
+    });
+  }
+  if (node && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inlineParts(v, parts)]));
+  }
+  return node;
+}
+
+function visit(node: unknown, fn: (node: Json) => void): void {
+  if (Array.isArray(node)) {
+    for (const item of node) visit(item, fn);
+  } else if (node && typeof node === 'object') {
+    fn(node as Json);
+    for (const value of Object.values(node)) visit(value, fn);
+  }
+}
+
+/**
+ * The text rendering of a card, for channels without cards (SMS) and for
+ * transcripts: text blocks and facts as lines, hidden parts and images left
+ * out, submit actions as numbered choices.
+ */
+export function cardToText(card: Json, actions: readonly CardAction[]): string {
+  const lines: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const el = node as Json;
+    if (el.isVisible === false) return;
+    switch (el.type) {
+      case 'TextBlock':
+        lines.push(stripMarkdown(String(el.text ?? '')));
+        break;
+      case 'FactSet':
+        for (const fact of (el.facts as Json[]) ?? []) lines.push(`${fact.title}: ${fact.value}`);
+        break;
+      case 'ColumnSet': {
+        const cells = ((el.columns as Json[]) ?? []).map((column) => textOf(column.items));
+        lines.push(cells.filter(Boolean).join(' · '));
+        break;
+      }
+      case 'Input.ChoiceSet':
+        if (el.label) lines.push(String(el.label));
+        for (const choice of (el.choices as Json[]) ?? []) lines.push(`- ${choice.title}`);
+        break;
+      case 'Input.Text':
+        if (el.label) lines.push(String(el.label));
+        break;
+      default:
+        walk(el.body);
+        walk(el.items);
+    }
+  };
+  const textOf = (items: unknown): string => {
+    const saved = lines.length;
+    walk(items);
+    return lines.splice(saved).join(' ');
+  };
+  walk(card.body);
+  if (actions.length > 0) {
+    lines.push(actions.map((a, i) => `${i + 1}. ${a.title}`).join('\n'));
+  }
+  return lines.filter((l) => l.trim() !== '').join('\n');
+}
+
+function stripMarkdown(text: string): string {
+  return text.replace(/\*\*(.+?)\*\*/g, '$1').replace(/\[(.+?)\]\((.+?)\)/g, '$1 ($2)');
+}

@@ -1,0 +1,94 @@
+import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botbuilder';
+import { type Dialog, DialogSet } from 'botbuilder-dialogs';
+import type { Logger } from '../log';
+import { newProfile, type SecurityInfoProfile } from '../verification/profile';
+import { describePerson, personIdOf, tenantOf } from './identity';
+import type { PersonState } from './personState';
+
+export interface EnrollmentBotDeps {
+  readonly state: PersonState;
+  readonly dialog: Dialog;
+  readonly log: Logger;
+  readonly orgName: string;
+  /** When set, only this Entra tenant is served. */
+  readonly allowedTenantId?: string;
+}
+
+/**
+ * The turn: who is this, load their one document, run the dialog, save the
+ * document once. Everything conversational lives in the dialogs.
+ */
+export class EnrollmentBot extends ActivityHandler {
+  private readonly dialogs: DialogSet;
+
+  constructor(private readonly deps: EnrollmentBotDeps) {
+    super();
+    for (const name of ['state', 'dialog', 'log', 'orgName'] as const) {
+      if (!deps[name]) throw new Error(`EnrollmentBot needs ${name}`);
+    }
+    this.dialogs = new DialogSet(deps.state.dialogStateAccessor()).add(deps.dialog);
+
+    this.onMessage(async (context, next) => {
+      await this.ensureProfile(context);
+      await this.runDialog(context, 'continueOrBegin');
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const someoneJoined = (context.activity.membersAdded ?? []).some((m) => m.id !== context.activity.recipient.id);
+      const botInstalled = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
+      if (someoneJoined || (botInstalled && context.activity.conversation.conversationType === 'personal')) {
+        await this.ensureProfile(context);
+        await this.runDialog(context, 'beginIfIdle');
+      }
+      await next();
+    });
+  }
+
+  override async run(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    if (this.deps.allowedTenantId && tenantOf(activity) !== this.deps.allowedTenantId) {
+      this.deps.log.warn({ channelId: activity.channelId, tenant: tenantOf(activity) }, 'activity from another tenant refused');
+      if (activity.type === ActivityTypes.Message) {
+        await context.sendActivity(`This assistant is only available to people of ${this.deps.orgName}.`);
+      }
+      return;
+    }
+    const personId = personIdOf(activity);
+    if (!personId) {
+      this.deps.log.warn({ channelId: activity.channelId, type: activity.type }, 'activity without a sender ignored');
+      return;
+    }
+    await this.deps.state.load(context, personId);
+    await super.run(context);
+    await this.deps.state.save(context);
+  }
+
+  /** The profile of the turn's person, created on first contact. */
+  private async ensureProfile(context: TurnContext): Promise<SecurityInfoProfile> {
+    const doc = this.deps.state.get(context);
+    if (!doc.profile) {
+      const person = await describePerson(context, personIdOf(context.activity)!, this.deps.log);
+      doc.profile = newProfile({ userId: person.id, upn: person.upn, displayName: person.displayName });
+    }
+    const reference = TurnContext.getConversationReference(context.activity);
+    delete reference.activityId; // changes every turn; the rest is where to reach the person
+    doc.conversations[context.activity.channelId] = JSON.parse(JSON.stringify(reference));
+    return doc.profile;
+  }
+
+  private async runDialog(context: TurnContext, mode: 'continueOrBegin' | 'beginIfIdle'): Promise<void> {
+    const dc = await this.dialogs.createContext(context);
+    if (dc.activeDialog) {
+      if (mode === 'continueOrBegin') await dc.continueDialog();
+      return;
+    }
+    if (isCardSubmit(context.activity)) {
+      await context.sendActivity('That card is no longer active. Here is where you are:');
+    }
+    await dc.beginDialog(this.deps.dialog.id);
+  }
+}
+
+function isCardSubmit(activity: Partial<Activity>): boolean {
+  return !!activity.value && typeof activity.value === 'object';
+}

@@ -1,0 +1,44 @@
+import { type Activity, TeamsInfo, type TurnContext } from 'botbuilder';
+import type { Logger } from '../log';
+
+export interface Person {
+  /** Stable key of the person: the Entra object id in Teams, channel + user id elsewhere. */
+  readonly id: string;
+  readonly upn: string;
+  readonly displayName: string;
+}
+
+/** The key a turn's person is stored under; no I/O, so it costs nothing per turn. */
+export function personIdOf(activity: Partial<Activity>): string | undefined {
+  const from = activity.from;
+  if (from?.aadObjectId) return `aad:${from.aadObjectId}`;
+  if (!from?.id || !activity.channelId) return undefined;
+  return `${activity.channelId}:${from.id}`;
+}
+
+/** The Entra tenant an activity comes from (Teams puts it in two places). */
+export function tenantOf(activity: Partial<Activity>): string | undefined {
+  return activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+}
+
+/**
+ * Who the person is, for a new profile: in Teams the member's UPN and name
+ * from the roster (one call, only when the profile is created); elsewhere the
+ * name the channel gives.
+ */
+export async function describePerson(context: TurnContext, id: string, log: Logger): Promise<Person> {
+  const from = context.activity.from;
+  const fallback = { id, upn: from.name || from.id, displayName: from.name || from.id };
+  if (context.activity.channelId !== 'msteams') return fallback;
+  try {
+    const member = await TeamsInfo.getMember(context, from.id);
+    return {
+      id,
+      upn: member.userPrincipalName || member.email || fallback.upn,
+      displayName: member.name || fallback.displayName,
+    };
+  } catch (err) {
+    log.warn({ err }, 'could not read the Teams member; using the activity name');
+    return fallback;
+  }
+}

@@ -1,0 +1,13 @@
+import QRCode from 'qrcode';
+
+/** On-screen width of the QR image: large enough to scan from a laptop screen. */
+export const QR_DISPLAY_WIDTH = '220px';
+
+/**
+ * Renders a QR code as a PNG data URI. Error correction M and a quiet zone of
+ * four modules (ISO/IEC 18004) read reliably from a screen; the PNG is drawn at
+ * about twice its display size so it stays sharp on high-density screens.
+ */
+export function qrPngDataUri(text: string): Promise<string> {
+  return QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 4, width: 440, type: 'image/png' });
+}

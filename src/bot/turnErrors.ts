@@ -1,0 +1,27 @@
+import type { TurnContext } from 'botbuilder';
+import { PreconditionFailedError } from '../errors';
+import type { Logger } from '../log';
+import type { Random } from '../verification/ports';
+
+/**
+ * The one place a failed turn becomes a message: the person gets an apology
+ * and a reference to quote; the log gets the detail. State is not cleared:
+ * the turn's changes are simply not saved, so the conversation resumes from
+ * the last good step.
+ */
+export function turnErrorHandler(log: Logger, random: Random) {
+  return async (context: TurnContext, error: Error): Promise<void> => {
+    if (error instanceof PreconditionFailedError) {
+      log.info({ channelId: context.activity.channelId }, 'a concurrent turn for the same person won; this one was dropped');
+      await context.sendActivity('I was still working on your previous message. If nothing happened, please try again.').catch(() => {});
+      return;
+    }
+    const reference = random.id().slice(0, 8);
+    log.error({ err: error, reference, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
+    await context
+      .sendActivity(
+        `Sorry, something went wrong on my side. Your progress up to your last step is saved; please try again. (Reference: ${reference})`,
+      )
+      .catch((sendError) => log.error({ err: sendError, reference }, 'could not send the apology'));
+  };
+}

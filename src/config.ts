@@ -1,0 +1,156 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+/**
+ * Every setting of the bot, in one table: the environment variable, its schema
+ * (with the default), and what it means. The README's settings table and
+ * `.env.example` are checked against this list by a test.
+ *
+ * Only this module reads `process.env`; `src/index.ts` passes the result on.
+ */
+const optional = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const url = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+
+export const settings = {
+  PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3978), doc: 'HTTP port (0 = any free port)' },
+  PUBLIC_BASE_URL: {
+    schema: url,
+    doc: 'How Twilio and links reach this bot (webhook URLs are built from it). Default `http://localhost:$PORT`',
+  },
+  DATA_DIR: { schema: z.string().trim().min(1).default('./data'), doc: 'SQLite file, dev outbox, dev encryption key' },
+  MicrosoftAppId: { schema: optional, doc: 'Bot Framework app id; empty = local unauthenticated mode (Emulator / Playground)' },
+  MicrosoftAppPassword: { schema: optional, doc: 'Bot Framework app secret (MultiTenant / SingleTenant)' },
+  MicrosoftAppType: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional())
+      .optional(),
+    doc: '`MultiTenant`, `SingleTenant` or `UserAssignedMSI`',
+  },
+  MicrosoftAppTenantId: { schema: optional, doc: 'Tenant of the bot registration (SingleTenant / UserAssignedMSI)' },
+  ORG_NAME: { schema: z.string().trim().min(1).max(64).default('Contoso'), doc: 'Issuer in the otpauth URI and name on the cards' },
+  ALLOWED_TENANT_ID: { schema: optional, doc: 'When set, activities from other Entra tenants are refused' },
+  POLICY_FILE: { schema: optional, doc: 'Per-role required methods and limits (reserved: the built-in policy is used for now)' },
+  ENCRYPTION_KEYS: {
+    schema: optional,
+    doc: 'Keys for secrets at rest: `kid:base64key[,kid:base64key...]`, 32-byte keys, the first one encrypts. Default: a dev key generated into `DATA_DIR` (with a warning)',
+  },
+  STORE: { schema: z.enum(['sqlite', 'cosmos']).default('sqlite'), doc: '`sqlite` or `cosmos` (reserved: only `sqlite` so far)' },
+  COSMOS_ENDPOINT: { schema: url, doc: 'Cosmos DB (NoSQL API) endpoint (reserved)' },
+  COSMOS_KEY: { schema: optional, doc: 'Cosmos DB key (reserved)' },
+  COSMOS_DATABASE: { schema: optional, doc: 'Cosmos DB database name (reserved)' },
+  TWILIO_ACCOUNT_SID: { schema: optional, doc: 'Twilio account; empty = dev outbox (reserved)' },
+  TWILIO_AUTH_TOKEN: { schema: optional, doc: 'Twilio auth token (reserved)' },
+  TWILIO_FROM_NUMBER: { schema: optional, doc: 'Twilio number that sends SMS and places calls (reserved)' },
+  TWILIO_API_BASE_URL: { schema: url, doc: "Where Twilio REST calls go (a proxy or a local double); default Twilio's own (reserved)" },
+  SMTP_URL: { schema: optional, doc: 'SMTP server for email codes; empty = dev outbox (reserved)' },
+  MAIL_FROM: { schema: optional, doc: 'Sender address of emails (reserved)' },
+  DIRECTORY_FILE: { schema: optional, doc: 'Who belongs to the organisation: upn, name, role, phones (reserved)' },
+  HELPDESK_CHANNEL_ID: { schema: optional, doc: 'Teams channel conversation id where tickets are posted (reserved)' },
+  HELPDESK_SERVICE_URL: { schema: url, doc: 'Service URL of that Teams channel (reserved)' },
+  HELPDESK_AGENT_IDS: { schema: optional, doc: 'Comma-separated AAD object ids allowed to act on tickets (reserved)' },
+  HELPDESK_WEBHOOK_URL: { schema: url, doc: 'Where tickets are also POSTed as JSON (reserved)' },
+  ADMIN_API_KEY: { schema: optional, doc: 'Bearer key for the admin / audit HTTP routes; empty = routes off (reserved)' },
+  QR_IMAGE_MODE: { schema: z.enum(['datauri', 'url']).default('datauri'), doc: '`datauri` (reserved: `url` comes with the Teams package)' },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    doc: 'pino log level',
+  },
+} as const;
+
+type Settings = typeof settings;
+type Raw = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export interface EncryptionKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly publicBaseUrl: string;
+  readonly dataDir: string;
+  readonly bot: {
+    readonly appId?: string;
+    readonly appPassword?: string;
+    readonly appType?: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    readonly tenantId?: string;
+  };
+  readonly orgName: string;
+  readonly allowedTenantId?: string;
+  /** Empty when `ENCRYPTION_KEYS` is not set: the composition root then makes a dev key. */
+  readonly encryptionKeys: readonly EncryptionKey[];
+  readonly store: 'sqlite' | 'cosmos';
+  readonly qrImageMode: 'datauri' | 'url';
+  readonly logLevel: Raw['LOG_LEVEL'];
+}
+
+/** Parses `kid:base64key,...`; each key must be 32 bytes (AES-256). */
+function parseKeys(value: string | undefined): EncryptionKey[] {
+  if (!value) return [];
+  return value.split(',').map((entry, i) => {
+    const [id, b64, extra] = entry.trim().split(':');
+    if (!id || !b64 || extra !== undefined || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+      throw new ConfigError('ENCRYPTION_KEYS', `entry ${i + 1} must look like "kid:base64key"`);
+    }
+    const key = Buffer.from(b64, 'base64');
+    if (key.length !== 32) {
+      throw new ConfigError('ENCRYPTION_KEYS', `key "${id}" must be 32 bytes of base64 (got ${key.length})`);
+    }
+    return { id, key };
+  });
+}
+
+/**
+ * Reads and validates every setting. Throws a {@link ConfigError} naming the
+ * first bad variable, so a bad value stops the start with a clear message.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [name, { schema }] of Object.entries(settings)) {
+    const result = (schema as z.ZodType).safeParse(env[name] === '' ? undefined : env[name]);
+    if (!result.success) {
+      throw new ConfigError(name, result.error.issues.map((i) => i.message).join('; '));
+    }
+    raw[name] = result.data;
+  }
+  const s = raw as Raw;
+  if (s.STORE === 'cosmos') {
+    throw new ConfigError('STORE', 'the Cosmos DB store is not available yet; use "sqlite"');
+  }
+  if (s.QR_IMAGE_MODE === 'url') {
+    throw new ConfigError('QR_IMAGE_MODE', '"url" is not available yet; use "datauri"');
+  }
+  if (s.MicrosoftAppId && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword) {
+    throw new ConfigError('MicrosoftAppPassword', 'is required when MicrosoftAppId is set');
+  }
+  return {
+    port: s.PORT,
+    publicBaseUrl: (s.PUBLIC_BASE_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
+    dataDir: path.resolve(s.DATA_DIR),
+    bot: {
+      appId: s.MicrosoftAppId,
+      appPassword: s.MicrosoftAppPassword,
+      appType: s.MicrosoftAppType,
+      tenantId: s.MicrosoftAppTenantId,
+    },
+    orgName: s.ORG_NAME,
+    allowedTenantId: s.ALLOWED_TENANT_ID,
+    encryptionKeys: parseKeys(s.ENCRYPTION_KEYS),
+    store: s.STORE,
+    qrImageMode: s.QR_IMAGE_MODE,
+    logLevel: s.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,241 @@
+import type { Activity, TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
+import type { CardAction, CardName, RenderedCard } from '../bot/cards';
+import type { DialogDeps } from './deps';
+
+/** What a person sent back: the action they chose and the values they typed. */
+export interface Reply {
+  readonly action: string;
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/** A screen as shown: which card, from which view model. */
+export interface View {
+  readonly card: CardName;
+  readonly data: object;
+  /** The action a plain typed reply stands for (its text fills the card's input). */
+  readonly textAction?: string;
+  /** The card that replaces this one in the chat once the person moves on (e.g. to remove a QR code). */
+  readonly retireWith?: { readonly card: CardName; readonly data: object };
+}
+
+/** What a step decides. */
+export type Transition =
+  /** Show another screen; Back returns here. */
+  | { readonly go: string; readonly say?: string }
+  /** Show this screen again with a fresh card. */
+  | { readonly again: true; readonly say?: string }
+  /** Return to the previous screen (or end with `backResult()` from the first). */
+  | { readonly back: true }
+  /** Say something and keep waiting on the card already shown. */
+  | { readonly say: string }
+  /** Run another dialog; its result comes back to `onChildResult`. */
+  | { readonly begin: string; readonly options?: object }
+  | { readonly end: unknown; readonly say?: string };
+
+export interface Screen<D> {
+  show(turn: FlowTurn<D>): Promise<View> | View;
+  readonly on: Readonly<Record<string, (turn: FlowTurn<D>, reply: Reply) => Promise<Transition> | Transition>>;
+}
+
+interface FlowState<D> {
+  screen: string;
+  history: string[];
+  nonce: string;
+  actions: CardAction[];
+  inputs: string[];
+  textAction?: string;
+  retire?: { activityId: string; card: CardName; data: object };
+  data: D;
+}
+
+/** The turn as a step sees it. */
+export class FlowTurn<D> {
+  constructor(
+    readonly dc: DialogContext,
+    private readonly state: FlowState<D>,
+  ) {}
+
+  get context(): TurnContext {
+    return this.dc.context;
+  }
+
+  get data(): D {
+    return this.state.data;
+  }
+
+  get screen(): string {
+    return this.state.screen;
+  }
+
+  /** Changes what will replace the current card when the person moves on. */
+  retireWith(data: object): void {
+    if (this.state.retire) this.state.retire.data = data;
+  }
+}
+
+const MAX_VALUE_LENGTH = 500;
+
+/**
+ * A dialog made of card screens, the way the browser wizard is made of pages.
+ * It gives every screen what the wizard gives every page: Back, a fresh card
+ * when an old one is clicked, typed replies as well as clicks (so the same
+ * dialog runs on text-only channels), and removal of cards that held secrets.
+ */
+export abstract class CardFlowDialog<D extends object, O extends object = object> extends Dialog<O> {
+  protected abstract readonly screens: Readonly<Record<string, Screen<D>>>;
+  protected abstract readonly firstScreen: string;
+
+  constructor(
+    id: string,
+    protected readonly deps: DialogDeps,
+  ) {
+    super(id);
+    if (!deps) throw new Error(`${id} needs its dependencies`);
+  }
+
+  /** The dialog's own data at its start. */
+  protected abstract initialData(dc: DialogContext, options: O | undefined): Promise<D> | D;
+
+  /** A child dialog ended; decide what comes next. */
+  protected onChildResult(_turn: FlowTurn<D>, _result: unknown): Promise<Transition> | Transition {
+    return { again: true };
+  }
+
+  /** Back from the first screen: the dialog ends with this result. */
+  protected backResult(): unknown {
+    return { back: true };
+  }
+
+  /** The dialog is being left (ended or cancelled): undo whatever is half done. */
+  protected onLeave(_context: TurnContext, _data: D): Promise<void> | void {}
+
+  override async beginDialog(dc: DialogContext, options?: O): Promise<DialogTurnResult> {
+    const state: FlowState<D> = {
+      screen: this.firstScreen,
+      history: [],
+      nonce: '',
+      actions: [],
+      inputs: [],
+      data: await this.initialData(dc, options),
+    };
+    dc.activeDialog!.state = state;
+    await this.show(dc, state);
+    return Dialog.EndOfTurn;
+  }
+
+  override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const state = this.stateOf(dc);
+    const reply = this.readReply(dc.context.activity, state);
+    if (reply === 'stale') {
+      return this.apply(dc, state, { again: true, say: 'That card is no longer active. Here is where you are:' });
+    }
+    const screen = this.screens[state.screen]!;
+    const handler = reply && screen.on[reply.action];
+    if (!reply || !handler) {
+      if (reply?.action === 'back') return this.back(dc, state);
+      return this.apply(dc, state, { say: this.choicesPrompt(state) });
+    }
+    return this.apply(dc, state, await handler(new FlowTurn(dc, state), reply));
+  }
+
+  override async resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
+    const state = this.stateOf(dc);
+    return this.apply(dc, state, await this.onChildResult(new FlowTurn(dc, state), result));
+  }
+
+  override async endDialog(context: TurnContext, instance: { state: object }, reason: DialogReason): Promise<void> {
+    if (reason === DialogReason.cancelCalled || reason === DialogReason.replaceCalled) {
+      const state = instance.state as FlowState<D>;
+      await this.retire(context, state);
+      await this.onLeave(context, state.data);
+    }
+  }
+
+  /** Goes to the previous screen, or ends the dialog from the first one. */
+  protected async back(dc: DialogContext, state: FlowState<D>): Promise<DialogTurnResult> {
+    const previous = state.history.pop();
+    if (previous === undefined) return this.apply(dc, state, { end: this.backResult() });
+    await this.retire(dc.context, state);
+    state.screen = previous;
+    await this.show(dc, state);
+    return Dialog.EndOfTurn;
+  }
+
+  private async apply(dc: DialogContext, state: FlowState<D>, next: Transition): Promise<DialogTurnResult> {
+    if ('say' in next && next.say) await dc.context.sendActivity(next.say);
+    if ('back' in next) return this.back(dc, state);
+    if ('go' in next) {
+      await this.retire(dc.context, state);
+      state.history.push(state.screen);
+      state.screen = next.go;
+      await this.show(dc, state);
+    } else if ('again' in next) {
+      await this.retire(dc.context, state);
+      await this.show(dc, state);
+    } else if ('begin' in next) {
+      await this.retire(dc.context, state);
+      return dc.beginDialog(next.begin, next.options);
+    } else if ('end' in next) {
+      await this.retire(dc.context, state);
+      await this.onLeave(dc.context, state.data);
+      return dc.endDialog(next.end);
+    }
+    return Dialog.EndOfTurn;
+  }
+
+  private async show(dc: DialogContext, state: FlowState<D>): Promise<void> {
+    const view = await this.screens[state.screen]!.show(new FlowTurn(dc, state));
+    state.nonce = this.deps.random.id();
+    const rendered: RenderedCard = this.deps.cards.render(view.card, view.data, state.nonce);
+    state.actions = [...rendered.actions];
+    state.inputs = [...rendered.inputs];
+    state.textAction = view.textAction;
+    const activityId = await this.deps.present(dc.context, rendered);
+    state.retire = view.retireWith && activityId ? { activityId, ...view.retireWith } : undefined;
+  }
+
+  /** Replaces a card that must not stay in the chat (a QR code) with its retirement card. */
+  private async retire(context: TurnContext, state: FlowState<D>): Promise<void> {
+    const retire = state.retire;
+    if (!retire) return;
+    state.retire = undefined;
+    await this.deps.replace(context, retire.activityId, this.deps.cards.render(retire.card, retire.data));
+  }
+
+  /**
+   * Reads a click or a typed reply. A click carries the nonce of its card: a
+   * different one means an old card. Typed text matches an action by number or
+   * title, or else fills the card's input when the screen takes typed input.
+   */
+  private readReply(activity: Partial<Activity>, state: FlowState<D>): Reply | 'stale' | undefined {
+    const value = activity.value;
+    if (value && typeof value === 'object' && !Array.isArray(value)) {
+      const { card, action, ...rest } = value as Record<string, unknown>;
+      if (card !== state.nonce || typeof action !== 'string') return 'stale';
+      const values: Record<string, string> = {};
+      for (const [key, v] of Object.entries(rest)) {
+        if (typeof v === 'string' && state.inputs.includes(key)) values[key] = v.slice(0, MAX_VALUE_LENGTH);
+      }
+      return { action, values };
+    }
+    const text = (activity.text ?? '').trim().slice(0, MAX_VALUE_LENGTH);
+    if (!text) return undefined;
+    const lower = text.toLowerCase();
+    const byNumber = /^\d{1,2}$/.test(text) ? state.actions[Number(text) - 1] : undefined;
+    const match = byNumber ?? state.actions.find((a) => a.title.toLowerCase() === lower || a.action.toLowerCase() === lower);
+    if (match) return { action: match.action, values: {} };
+    if (state.textAction && state.inputs[0]) return { action: state.textAction, values: { [state.inputs[0]]: text } };
+    return undefined;
+  }
+
+  private choicesPrompt(state: FlowState<D>): string {
+    if (state.actions.length === 0) return 'Please use the card above.';
+    const options = state.actions.map((a, i) => `${i + 1}. ${a.title}`).join('\n');
+    return `Sorry, I didn't get that. Choose one of these (click it or type its number):\n${options}`;
+  }
+
+  private stateOf(dc: DialogContext): FlowState<D> {
+    return dc.activeDialog!.state as FlowState<D>;
+  }
+}

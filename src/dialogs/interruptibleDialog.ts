@@ -1,0 +1,55 @@
+import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
+
+const HELP = /^(help|\?|what can you do\??)$/i;
+const CANCEL = /^(cancel|quit|exit|never ?mind)$/i;
+const START_OVER = /^(start over|restart|reset)$/i;
+
+export const HELP_TEXT = [
+  'I help you set up your security info: the ways you prove who you are when you sign in or reset your password.',
+  'You can say:',
+  '- "start" to set up or review your security info',
+  '- "start over" to begin the current setup again',
+  '- "cancel" to stop what we are doing (anything you finished is kept)',
+  '- "help" to see this message',
+].join('\n');
+
+/**
+ * What a person may say at any point, whatever dialog is running: help, cancel
+ * and start over. Every root dialog of the bot inherits it.
+ */
+export abstract class InterruptibleDialog extends ComponentDialog {
+  protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
+    const interrupted = await this.interrupt(innerDc);
+    if (interrupted) return interrupted.status === DialogTurnStatus.waiting ? innerDc.endDialog() : interrupted;
+    return super.onBeginDialog(innerDc, options);
+  }
+
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    return (await this.interrupt(innerDc)) ?? super.onContinueDialog(innerDc);
+  }
+
+  private async interrupt(innerDc: DialogContext): Promise<DialogTurnResult | undefined> {
+    const text = (innerDc.context.activity.text ?? '').trim();
+    if (innerDc.context.activity.value || !text) return undefined;
+    if (HELP.test(text)) {
+      await innerDc.context.sendActivity(HELP_TEXT);
+      return { status: DialogTurnStatus.waiting };
+    }
+    if (CANCEL.test(text)) {
+      const wasActive = innerDc.activeDialog !== undefined;
+      await innerDc.cancelAllDialogs();
+      await innerDc.context.sendActivity(
+        wasActive
+          ? 'OK, I stopped. Anything you finished is kept. Say "start" when you want to continue.'
+          : 'There is nothing to cancel. Say "help" to see what I can do.',
+      );
+      return { status: DialogTurnStatus.cancelled };
+    }
+    if (START_OVER.test(text)) {
+      await innerDc.cancelAllDialogs();
+      await innerDc.context.sendActivity('OK, starting over.');
+      return innerDc.beginDialog(this.initialDialogId);
+    }
+    return undefined;
+  }
+}

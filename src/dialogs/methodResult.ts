@@ -1,0 +1,10 @@
+/** How a method dialog ends, for the wizard (or manage mode) to decide what comes next. */
+export type MethodResult =
+  | { readonly registered: true }
+  | { readonly back: true }
+  | { readonly differentMethod: true }
+  | { readonly locked: true };
+
+export function isMethodResult(value: unknown): value is MethodResult {
+  return typeof value === 'object' && value !== null && ['registered', 'back', 'differentMethod', 'locked'].some((k) => k in value);
+}

@@ -1,0 +1,134 @@
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CardRenderer } from './bot/cards';
+import { ChannelPresenter } from './bot/channels';
+import { EnrollmentBot } from './bot/enrollmentBot';
+import { PersonState } from './bot/personState';
+import { qrPngDataUri } from './bot/qr';
+import { turnErrorHandler } from './bot/turnErrors';
+import { type Config, loadConfig } from './config';
+import { loadOrCreateDevKey } from './devKey';
+import { MainDialog } from './dialogs/mainDialog';
+import { ConfigError } from './errors';
+import { createLogger, type Logger } from './log';
+import { createServer } from './server';
+import { SqliteStore } from './storage/sqliteStore';
+import { defaultPolicy } from './verification/policy';
+import { type Clock, cryptoRandom, type Random, systemClock } from './verification/ports';
+import { SecretBox } from './verification/secretBox';
+import { VerificationService } from './verification/service';
+
+export interface App {
+  readonly url: string;
+  readonly log: Logger;
+  close(): Promise<void>;
+}
+
+export interface AppOverrides {
+  readonly clock?: Clock;
+  readonly random?: Random;
+  readonly log?: Logger;
+}
+
+/**
+ * The composition root: config → store → services → dialogs → bot → routes.
+ * Tests call it with their own config, clock and logger.
+ */
+export async function startApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
+  const log = overrides.log ?? createLogger(config.logLevel);
+  const clock = overrides.clock ?? systemClock;
+  const random = overrides.random ?? cryptoRandom;
+
+  let keys = config.encryptionKeys;
+  if (keys.length === 0) {
+    keys = [loadOrCreateDevKey(config.dataDir)];
+    log.warn(
+      { dataDir: config.dataDir },
+      '!!! ENCRYPTION_KEYS is not set: secrets are encrypted with a development key stored in DATA_DIR. Never run like this in production. !!!',
+    );
+  }
+
+  const store = new SqliteStore(path.join(config.dataDir, 'security-info.sqlite'), clock, random);
+  const service = new VerificationService({
+    clock,
+    random,
+    secretBox: new SecretBox(keys, random),
+    policy: defaultPolicy,
+    issuer: config.orgName,
+  });
+  const presenter = new ChannelPresenter(log);
+  const state = new PersonState(store);
+  const dialog = new MainDialog({
+    service,
+    cards: new CardRenderer(),
+    random,
+    clock,
+    orgName: config.orgName,
+    profile: (context) => {
+      const profile = state.get(context).profile;
+      if (!profile) throw new Error('the profile is not loaded');
+      return profile;
+    },
+    present: (context, card) => presenter.present(context, card),
+    replace: (context, id, card) => presenter.replace(context, id, card),
+    qrImage: qrPngDataUri,
+  });
+  const bot = new EnrollmentBot({ state, dialog, log, orgName: config.orgName, allowedTenantId: config.allowedTenantId });
+
+  if (!config.bot.appId) {
+    log.warn('MicrosoftAppId is not set: /api/messages accepts unauthenticated requests (local Emulator / Playground mode only).');
+  }
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.bot.appId,
+      MicrosoftAppPassword: config.bot.appPassword,
+      MicrosoftAppType: config.bot.appType,
+      MicrosoftAppTenantId: config.bot.tenantId,
+    }),
+  );
+  adapter.onTurnError = turnErrorHandler(log, random);
+
+  const server = createServer({ adapter, bot, log });
+  await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://localhost:${port}`;
+  log.info({ url, dataDir: config.dataDir, store: config.store }, 'security info assistant listening');
+
+  return {
+    url,
+    log,
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const app = await startApp(config);
+  const stop = async (signal: string) => {
+    app.log.info({ signal }, 'stopping');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

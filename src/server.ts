@@ -1,0 +1,51 @@
+import type { CloudAdapter, TurnContext } from 'botbuilder';
+import restify from 'restify';
+import { z } from 'zod';
+import type { Logger } from './log';
+
+export interface ServerDeps {
+  readonly adapter: CloudAdapter;
+  readonly bot: { run(context: TurnContext): Promise<void> };
+  readonly log: Logger;
+}
+
+/** Activities are small; anything bigger than this is refused before parsing. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+/** The least an activity needs before botbuilder sees it; everything else passes through. */
+const activityShape = z.looseObject({
+  type: z.string().min(1).max(64),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.string().max(2048).optional(),
+  from: z.looseObject({ id: z.string().min(1).max(512) }),
+  conversation: z.looseObject({ id: z.string().min(1).max(1024) }),
+  text: z.string().max(28_000).optional(),
+});
+
+/** The HTTP routes; thin: each hands its request to the adapter or a service. */
+export function createServer({ adapter, bot, log }: ServerDeps): restify.Server {
+  const server = restify.createServer({ name: 'security-info-assistant', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
+
+  server.post('/api/messages', async (req, res) => {
+    const shape = activityShape.safeParse(req.body);
+    if (!shape.success) {
+      res.send(400, {
+        error: 'the body must be a JSON activity',
+        detail: shape.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      });
+      return;
+    }
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    res.send(200, { status: 'ok' });
+  });
+
+  server.on('restifyError', (req, _res, err, callback) => {
+    log.warn({ method: req.method, url: req.url, status: err.statusCode, err: err.message }, 'request refused');
+    return callback();
+  });
+  return server;
+}

@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { PreconditionFailedError } from '../errors';
+import type { Clock, Random } from '../verification/ports';
+import type { Collection, DocumentStore, StoredDocument, WriteOptions } from './store';
+
+interface Row {
+  etag: string;
+  body: string;
+  expires_at: number | null;
+}
+
+/**
+ * The embedded store: one SQLite file in WAL mode. Every conditional write is
+ * a single statement, so it is atomic without explicit transactions.
+ */
+export class SqliteStore implements DocumentStore {
+  private readonly db: Database.Database;
+  private readonly statements;
+
+  /** `file` may be ':memory:' for tests. */
+  constructor(
+    file: string,
+    private readonly clock: Clock,
+    private readonly random: Random,
+  ) {
+    if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS documents (
+      collection TEXT NOT NULL,
+      id TEXT NOT NULL,
+      etag TEXT NOT NULL,
+      body TEXT NOT NULL,
+      expires_at INTEGER,
+      PRIMARY KEY (collection, id)
+    ) WITHOUT ROWID`);
+    this.statements = {
+      get: this.db.prepare<[string, string], Row>('SELECT etag, body, expires_at FROM documents WHERE collection = ? AND id = ?'),
+      upsert: this.db.prepare(
+        `INSERT INTO documents (collection, id, etag, body, expires_at) VALUES (@collection, @id, @etag, @body, @expiresAt)
+         ON CONFLICT (collection, id) DO UPDATE SET etag = excluded.etag, body = excluded.body, expires_at = excluded.expires_at`,
+      ),
+      // Creates, or replaces a document that has expired (it reads as absent).
+      create: this.db.prepare(
+        `INSERT INTO documents (collection, id, etag, body, expires_at) VALUES (@collection, @id, @etag, @body, @expiresAt)
+         ON CONFLICT (collection, id) DO UPDATE SET etag = excluded.etag, body = excluded.body, expires_at = excluded.expires_at
+         WHERE documents.expires_at IS NOT NULL AND documents.expires_at <= @now`,
+      ),
+      replace: this.db.prepare(
+        `UPDATE documents SET etag = @etag, body = @body, expires_at = @expiresAt
+         WHERE collection = @collection AND id = @id AND etag = @ifMatch AND (expires_at IS NULL OR expires_at > @now)`,
+      ),
+      delete: this.db.prepare(
+        'DELETE FROM documents WHERE collection = @collection AND id = @id AND (expires_at IS NULL OR expires_at > @now)',
+      ),
+      deleteIf: this.db.prepare(
+        'DELETE FROM documents WHERE collection = @collection AND id = @id AND etag = @ifMatch AND (expires_at IS NULL OR expires_at > @now)',
+      ),
+      sweep: this.db.prepare('DELETE FROM documents WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+    };
+  }
+
+  async get<T>(collection: Collection, id: string): Promise<StoredDocument<T> | undefined> {
+    const row = this.statements.get.get(collection, id);
+    if (!row || this.expired(row.expires_at)) return undefined;
+    return { value: JSON.parse(row.body) as T, etag: row.etag };
+  }
+
+  async put<T>(collection: Collection, id: string, value: T, options: WriteOptions = {}): Promise<string> {
+    const etag = this.random.id();
+    const params = {
+      collection,
+      id,
+      etag,
+      body: JSON.stringify(value),
+      expiresAt: options.expiresAt ?? null,
+      now: this.clock.now(),
+    };
+    let changes: number;
+    if (options.ifMatch !== undefined) {
+      changes = this.statements.replace.run({ ...params, ifMatch: options.ifMatch }).changes;
+    } else if (options.ifNoneMatch === '*') {
+      changes = this.statements.create.run(params).changes;
+    } else {
+      const { now: _now, ...unconditional } = params;
+      changes = this.statements.upsert.run(unconditional).changes;
+    }
+    if (changes === 0) throw new PreconditionFailedError(`${collection}/${id}`);
+    return etag;
+  }
+
+  async delete(collection: Collection, id: string, options: Pick<WriteOptions, 'ifMatch'> = {}): Promise<boolean> {
+    const params = { collection, id, now: this.clock.now() };
+    if (options.ifMatch === undefined) return this.statements.delete.run(params).changes > 0;
+    const changes = this.statements.deleteIf.run({ ...params, ifMatch: options.ifMatch }).changes;
+    if (changes === 0) throw new PreconditionFailedError(`${collection}/${id}`);
+    return true;
+  }
+
+  /** Removes expired documents; only a clean-up, reads already treat them as absent. */
+  sweepExpired(): number {
+    return this.statements.sweep.run(this.clock.now()).changes;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private expired(expiresAt: number | null): boolean {
+    return expiresAt !== null && expiresAt <= this.clock.now();
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * The store port: documents in collections, each with an etag for optimistic
+ * concurrency. Adapters: SQLite (embedded default). Expiry is checked on read:
+ * correctness never depends on a background TTL sweep.
+ */
+
+export type Collection = 'state';
+
+export interface StoredDocument<T> {
+  readonly value: T;
+  readonly etag: string;
+}
+
+export interface WriteOptions {
+  /** Write only if the stored etag is this one (read-modify-write). */
+  readonly ifMatch?: string;
+  /** Write only if no live document exists (create). */
+  readonly ifNoneMatch?: '*';
+  /** Epoch ms after which the document reads as absent. */
+  readonly expiresAt?: number;
+}
+
+export interface DocumentStore {
+  get<T>(collection: Collection, id: string): Promise<StoredDocument<T> | undefined>;
+  /** Returns the new etag; throws PreconditionFailedError when a condition fails. */
+  put<T>(collection: Collection, id: string, value: T, options?: WriteOptions): Promise<string>;
+  /** Returns whether a live document was deleted; throws PreconditionFailedError when `ifMatch` fails. */
+  delete(collection: Collection, id: string, options?: Pick<WriteOptions, 'ifMatch'>): Promise<boolean>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import type { MethodKind } from './profile';
+
+/**
+ * What the organisation requires, and the numbers of DESIGN §5. The defaults
+ * follow NIST SP 800-63B-4 and OWASP ASVS 5.0 V6; a policy may only tighten them.
+ */
+export interface Policy {
+  /** Methods the wizard walks through, in order, until each is registered. */
+  readonly requiredMethods: readonly MethodKind[];
+  /** Methods the "different method" choice offers. */
+  readonly enabledMethods: readonly MethodKind[];
+  readonly maxAuthenticatorApps: number;
+  /** How long a QR code may wait for its first code. */
+  readonly appEnrollmentMinutes: number;
+  /** Wrong codes for one enrollment or one code before it is void (ASVS 5.0 V6.3). */
+  readonly attemptsPerCode: number;
+  /** Consecutive failures across codes that lock verification (NIST SP 800-63B §3.2.2 rate limiting). */
+  readonly lockoutThreshold: number;
+  readonly lockoutMinutes: number;
+  /** NIST SP 800-63B §3.2.2: never more than 100 consecutive failures without a human. */
+  readonly failuresBeforeHelpDesk: number;
+}
+
+export const defaultPolicy: Policy = {
+  requiredMethods: ['authenticatorApp'],
+  enabledMethods: ['authenticatorApp'],
+  maxAuthenticatorApps: 5,
+  appEnrollmentMinutes: 15,
+  attemptsPerCode: 5,
+  lockoutThreshold: 10,
+  lockoutMinutes: 15,
+  failuresBeforeHelpDesk: 100,
+};

@@ -1,0 +1,251 @@
+import type { Policy } from './policy';
+import type { Clock, Random } from './ports';
+import type { AuthenticatorAppMethod, MethodKind, SecurityInfoProfile, SecurityMethod } from './profile';
+import { totpContext } from './profile';
+import type { SecretBox } from './secretBox';
+import { checkTotp, isCodeShaped, normaliseCode, otpauthUri, TOTP_SECRET_BYTES, timeStepAt, toBase32 } from './totp';
+
+const MINUTE = 60_000;
+
+export interface VerificationDeps {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly secretBox: SecretBox;
+  readonly policy: Policy;
+  /** Issuer of the otpauth URI: what the authenticator app shows above the code. */
+  readonly issuer: string;
+}
+
+/** What the QR card shows. It holds the secret: it goes to the person once and is never stored in the clear. */
+export interface AppEnrollment {
+  readonly appName: string;
+  readonly otpauthUri: string;
+  readonly issuer: string;
+  readonly accountName: string;
+  /** The base32 secret in groups of four, for "Can't scan the QR code?". */
+  readonly secretKey: string;
+  readonly expiresAt: number;
+}
+
+export type StartAppResult =
+  | { readonly status: 'started'; readonly expiresAt: number }
+  | { readonly status: 'limitReached'; readonly max: number }
+  | LockedResult;
+
+export interface LockedResult {
+  readonly status: 'locked';
+  /** When verification opens again; absent when only the help desk can unlock. */
+  readonly until?: number;
+}
+
+/** The outcome of a typed code. Expected outcomes are results, never exceptions. */
+export type CodeResult =
+  | { readonly status: 'verified'; readonly method: SecurityMethod }
+  /** Not 6 digits: not counted as a failure, the person just mistyped. */
+  | { readonly status: 'malformed' }
+  | { readonly status: 'wrong'; readonly attemptsLeft: number }
+  /** Too many wrong codes: this enrollment is void and a new QR code is needed. */
+  | { readonly status: 'attemptsExhausted' }
+  | { readonly status: 'expired' }
+  | { readonly status: 'nothingPending' }
+  | { readonly status: 'replayed' }
+  | LockedResult;
+
+/**
+ * Ranking of DESIGN §2 for the default sign-in method: authenticator app
+ * (code) > call > text. Email and security questions are never a default.
+ */
+const DEFAULT_RANK: readonly MethodKind[] = ['authenticatorApp'];
+
+/**
+ * The one place that holds the rules of enrollment and verification. It knows
+ * nothing of chat: dialogs, webhooks and the REST API all call it. Every
+ * method changes the profile it is given; the caller persists it once.
+ */
+export class VerificationService {
+  constructor(private readonly deps: VerificationDeps) {
+    for (const name of ['clock', 'random', 'secretBox', 'policy', 'issuer'] as const) {
+      if (!deps[name]) throw new Error(`VerificationService needs ${name}`);
+    }
+  }
+
+  get policy(): Policy {
+    return this.deps.policy;
+  }
+
+  /** The methods the policy requires and the profile does not have yet, in wizard order. */
+  missingMethods(profile: SecurityInfoProfile): MethodKind[] {
+    return this.deps.policy.requiredMethods.filter((kind) => !profile.methods.some((m) => m.kind === kind));
+  }
+
+  isComplete(profile: SecurityInfoProfile): boolean {
+    return this.missingMethods(profile).length === 0;
+  }
+
+  /** The person's choice if it still exists, else the best registered method (DESIGN §2). */
+  defaultMethod(profile: SecurityInfoProfile): SecurityMethod | undefined {
+    const chosen = profile.methods.find((m) => m.id === profile.defaultMethodId);
+    if (chosen) return chosen;
+    for (const kind of DEFAULT_RANK) {
+      const method = profile.methods.find((m) => m.kind === kind);
+      if (method) return method;
+    }
+    return undefined;
+  }
+
+  lockStatus(profile: SecurityInfoProfile): LockedResult | undefined {
+    const { consecutiveFailures, lockedUntil } = profile.throttle;
+    if (consecutiveFailures >= this.deps.policy.failuresBeforeHelpDesk) return { status: 'locked' };
+    if (lockedUntil !== undefined && lockedUntil > this.deps.clock.now()) return { status: 'locked', until: lockedUntil };
+    return undefined;
+  }
+
+  /**
+   * Starts adding an authenticator app: a fresh 160-bit secret, sealed into the
+   * profile, and the otpauth URI for the QR code. Starting again replaces an
+   * enrollment in progress (its QR code stops working).
+   */
+  startAuthenticatorApp(profile: SecurityInfoProfile, appName: string): StartAppResult {
+    const locked = this.lockStatus(profile);
+    if (locked) return locked;
+    const { policy, random, clock, secretBox } = this.deps;
+    const apps = profile.methods.filter((m) => m.kind === 'authenticatorApp').length;
+    if (apps >= policy.maxAuthenticatorApps) return { status: 'limitReached', max: policy.maxAuthenticatorApps };
+
+    const id = random.id();
+    const secret = random.bytes(TOTP_SECRET_BYTES);
+    const now = clock.now();
+    const expiresAt = now + policy.appEnrollmentMinutes * MINUTE;
+    profile.pendingApp = {
+      id,
+      appName,
+      sealedSecret: secretBox.seal(secret, totpContext(profile.userId, id)),
+      startedAt: now,
+      expiresAt,
+      wrongCodes: 0,
+    };
+    return { status: 'started', expiresAt };
+  }
+
+  /**
+   * What the QR card of the enrollment in progress shows, or nothing when there
+   * is none or it has expired. The secret is opened only for this.
+   */
+  pendingAppEnrollment(profile: SecurityInfoProfile): AppEnrollment | undefined {
+    const pending = profile.pendingApp;
+    if (!pending || this.deps.clock.now() >= pending.expiresAt) return undefined;
+    const { secretBox, issuer } = this.deps;
+    const secret = secretBox.open(pending.sealedSecret, totpContext(profile.userId, pending.id));
+    return {
+      appName: pending.appName,
+      otpauthUri: otpauthUri({ issuer, accountName: profile.upn, secret }),
+      issuer,
+      accountName: profile.upn,
+      secretKey: groupsOfFour(toBase32(secret)),
+      expiresAt: pending.expiresAt,
+    };
+  }
+
+  /** Forgets an enrollment in progress (cancelled, abandoned): its QR code stops working. */
+  abandonAuthenticatorApp(profile: SecurityInfoProfile): void {
+    profile.pendingApp = undefined;
+  }
+
+  /**
+   * Checks the first code of an app being added. Right: the app becomes a
+   * method and the time step is remembered (no replay). Wrong: counted against
+   * the enrollment (5 by default, then a new QR code is needed) and against the
+   * account throttle.
+   */
+  verifyAuthenticatorApp(profile: SecurityInfoProfile, input: string): CodeResult {
+    const locked = this.lockStatus(profile);
+    if (locked) return locked;
+    const pending = profile.pendingApp;
+    if (!pending) return { status: 'nothingPending' };
+    const now = this.deps.clock.now();
+    if (now >= pending.expiresAt) {
+      profile.pendingApp = undefined;
+      return { status: 'expired' };
+    }
+    const code = normaliseCode(input);
+    if (!isCodeShaped(code)) return { status: 'malformed' };
+
+    const secret = this.deps.secretBox.open(pending.sealedSecret, totpContext(profile.userId, pending.id));
+    const check = checkTotp(secret, code, now);
+    if (!check.valid) {
+      pending.wrongCodes += 1;
+      const lockedNow = this.registerFailure(profile);
+      if (pending.wrongCodes >= this.deps.policy.attemptsPerCode) {
+        profile.pendingApp = undefined;
+        return lockedNow ?? { status: 'attemptsExhausted' };
+      }
+      return lockedNow ?? { status: 'wrong', attemptsLeft: this.deps.policy.attemptsPerCode - pending.wrongCodes };
+    }
+
+    const method: AuthenticatorAppMethod = {
+      id: pending.id,
+      kind: 'authenticatorApp',
+      appName: pending.appName,
+      sealedSecret: pending.sealedSecret,
+      lastTimeStep: check.timeStep,
+      addedAt: now,
+    };
+    profile.methods.push(method);
+    profile.pendingApp = undefined;
+    this.registerSuccess(profile);
+    return { status: 'verified', method };
+  }
+
+  /**
+   * Verifies a code from a registered authenticator app (sign-in, recovery).
+   * A code whose time step was already accepted is refused (RFC 6238 §5.2).
+   */
+  verifyTotp(profile: SecurityInfoProfile, methodId: string, input: string): CodeResult {
+    const locked = this.lockStatus(profile);
+    if (locked) return locked;
+    const method = profile.methods.find((m): m is AuthenticatorAppMethod => m.id === methodId && m.kind === 'authenticatorApp');
+    if (!method) return { status: 'nothingPending' };
+    const code = normaliseCode(input);
+    if (!isCodeShaped(code)) return { status: 'malformed' };
+    const now = this.deps.clock.now();
+    const secret = this.deps.secretBox.open(method.sealedSecret, totpContext(profile.userId, method.id));
+    const check = checkTotp(secret, code, now);
+    if (check.valid && check.timeStep > method.lastTimeStep) {
+      method.lastTimeStep = check.timeStep;
+      this.registerSuccess(profile);
+      return { status: 'verified', method };
+    }
+    const lockedNow = this.registerFailure(profile);
+    if (lockedNow) return lockedNow;
+    return check.valid ? { status: 'replayed' } : { status: 'wrong', attemptsLeft: this.attemptsBeforeLock(profile) };
+  }
+
+  /** The current TOTP time step: exposed so callers can reason about replay windows. */
+  currentTimeStep(): number {
+    return timeStepAt(this.deps.clock.now());
+  }
+
+  private attemptsBeforeLock(profile: SecurityInfoProfile): number {
+    const threshold = this.deps.policy.lockoutThreshold;
+    return threshold - (profile.throttle.consecutiveFailures % threshold);
+  }
+
+  /** Counts a failure; returns the lock it caused, if any. */
+  private registerFailure(profile: SecurityInfoProfile): LockedResult | undefined {
+    const { policy, clock } = this.deps;
+    const throttle = profile.throttle;
+    throttle.consecutiveFailures += 1;
+    if (throttle.consecutiveFailures % policy.lockoutThreshold === 0) {
+      throttle.lockedUntil = clock.now() + policy.lockoutMinutes * MINUTE;
+    }
+    return this.lockStatus(profile);
+  }
+
+  private registerSuccess(profile: SecurityInfoProfile): void {
+    profile.throttle = { consecutiveFailures: 0 };
+  }
+}
+
+function groupsOfFour(value: string): string {
+  return value.match(/.{1,4}/g)?.join(' ') ?? value;
+}
