@@ -14,9 +14,10 @@ import { ConfigError } from './errors';
 import { createLogger, type Logger } from './log';
 import { createServer } from './server';
 import { SqliteStore } from './storage/sqliteStore';
-import { defaultPolicy } from './verification/policy';
+import type { DocumentStore } from './storage/store';
+import { defaultPolicy, type Policy } from './verification/policy';
 import { type Clock, cryptoRandom, type Random, systemClock } from './verification/ports';
-import { SecretBox } from './verification/secretBox';
+import { type EncryptionKey, SecretBox } from './verification/secretBox';
 import { VerificationService } from './verification/service';
 
 export interface App {
@@ -29,6 +30,48 @@ export interface AppOverrides {
   readonly clock?: Clock;
   readonly random?: Random;
   readonly log?: Logger;
+}
+
+export interface BotParts {
+  readonly store: DocumentStore;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly log: Logger;
+  readonly keys: readonly EncryptionKey[];
+  readonly orgName: string;
+  readonly policy?: Policy;
+  readonly allowedTenantId?: string;
+}
+
+/** Services → dialogs → bot, over a store. The HTTP server and the dialog tests both start here. */
+export function composeBot(parts: BotParts) {
+  const { store, clock, random, log, orgName } = parts;
+  const service = new VerificationService({
+    clock,
+    random,
+    secretBox: new SecretBox(parts.keys, random),
+    policy: parts.policy ?? defaultPolicy,
+    issuer: orgName,
+  });
+  const presenter = new ChannelPresenter(log);
+  const state = new PersonState(store);
+  const dialog = new MainDialog({
+    service,
+    cards: new CardRenderer(),
+    random,
+    clock,
+    orgName,
+    profile: (context) => {
+      const profile = state.get(context).profile;
+      if (!profile) throw new Error('the profile is not loaded');
+      return profile;
+    },
+    present: (context, card) => presenter.present(context, card),
+    replace: (context, id, card) => presenter.replace(context, id, card),
+    qrImage: qrPngDataUri,
+  });
+  const bot = new EnrollmentBot({ state, dialog, log, orgName, allowedTenantId: parts.allowedTenantId });
+  return { bot, service, state };
 }
 
 /**
@@ -50,31 +93,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   }
 
   const store = new SqliteStore(path.join(config.dataDir, 'security-info.sqlite'), clock, random);
-  const service = new VerificationService({
-    clock,
-    random,
-    secretBox: new SecretBox(keys, random),
-    policy: defaultPolicy,
-    issuer: config.orgName,
-  });
-  const presenter = new ChannelPresenter(log);
-  const state = new PersonState(store);
-  const dialog = new MainDialog({
-    service,
-    cards: new CardRenderer(),
-    random,
-    clock,
-    orgName: config.orgName,
-    profile: (context) => {
-      const profile = state.get(context).profile;
-      if (!profile) throw new Error('the profile is not loaded');
-      return profile;
-    },
-    present: (context, card) => presenter.present(context, card),
-    replace: (context, id, card) => presenter.replace(context, id, card),
-    qrImage: qrPngDataUri,
-  });
-  const bot = new EnrollmentBot({ state, dialog, log, orgName: config.orgName, allowedTenantId: config.allowedTenantId });
+  const { bot } = composeBot({ store, clock, random, log, keys, orgName: config.orgName, allowedTenantId: config.allowedTenantId });
 
   if (!config.bot.appId) {
     log.warn('MicrosoftAppId is not set: /api/messages accepts unauthenticated requests (local Emulator / Playground mode only).');

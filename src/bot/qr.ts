@@ -6,8 +6,8 @@ export const QR_DISPLAY_WIDTH = '220px';
 /**
  * Renders a QR code as a PNG data URI. Error correction M and a quiet zone of
  * four modules (ISO/IEC 18004) read reliably from a screen; the PNG is drawn at
- * about twice its display size so it stays sharp on high-density screens.
+ * one and a half times its display size so it stays sharp on high-density screens.
  */
 export function qrPngDataUri(text: string): Promise<string> {
-  return QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 4, width: 440, type: 'image/png' });
+  return QRCode.toDataURL(text, { errorCorrectionLevel: 'M', margin: 4, width: 330, type: 'image/png' });
 }

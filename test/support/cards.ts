@@ -1,0 +1,47 @@
+import type { Activity } from 'botbuilder';
+
+export type Card = Record<string, unknown>;
+type Node = Record<string, unknown>;
+
+export function cardOf(activity: Partial<Activity> | undefined): Card | undefined {
+  const attachment = activity?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive');
+  return attachment?.content as Card | undefined;
+}
+
+export function nodes(card: unknown): Node[] {
+  const out: Node[] = [];
+  const walk = (n: unknown) => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      out.push(n as Node);
+      Object.values(n).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+/** Every text a person can read on the card (visible or behind a toggle). */
+export function cardText(card: Card | undefined): string {
+  return nodes(card)
+    .filter((n) => n.type === 'TextBlock')
+    .map((n) => String(n.text))
+    .join('\n');
+}
+
+export function submitActions(card: Card | undefined): Array<{ title: string; data: Record<string, unknown> }> {
+  return nodes(card)
+    .filter((n) => n.type === 'Action.Submit')
+    .map((n) => ({ title: String(n.title), data: (n.data ?? {}) as Record<string, unknown> }));
+}
+
+export function imageOf(card: Card | undefined): Node | undefined {
+  return nodes(card).find((n) => n.type === 'Image');
+}
+
+export function fact(card: Card | undefined, title: string): string | undefined {
+  for (const n of nodes(card)) {
+    if (n.title === title && typeof n.value === 'string') return n.value;
+  }
+  return undefined;
+}

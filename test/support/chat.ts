@@ -1,0 +1,113 @@
+import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
+import { ActivityTypes, TestAdapter } from 'botbuilder';
+import { turnErrorHandler } from '../../src/bot/turnErrors';
+import { composeBot } from '../../src/index';
+import { createLogger } from '../../src/log';
+import { SqliteStore } from '../../src/storage/sqliteStore';
+import type { DocumentStore } from '../../src/storage/store';
+import { type Random, cryptoRandom } from '../../src/verification/ports';
+import { type Card, cardOf, submitActions } from './cards';
+import { FrozenClock } from './clock';
+import { testKey } from './keys';
+
+/** A TestAdapter that keeps the whole chat as a person sees it, card updates included. */
+class RecordingAdapter extends TestAdapter {
+  readonly shown: Partial<Activity>[] = [];
+  readonly updates: Partial<Activity>[] = [];
+
+  override async sendActivities(context: TurnContext, activities: Partial<Activity>[]): Promise<ResourceResponse[]> {
+    const responses = await super.sendActivities(context, activities);
+    this.shown.push(...activities.filter((a) => a.type === ActivityTypes.Message));
+    return responses;
+  }
+
+  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
+    this.updates.push(activity);
+    const index = this.shown.findIndex((a) => a.id === activity.id);
+    if (index >= 0) this.shown[index] = { ...this.shown[index], ...activity };
+    return super.updateActivity(context, activity);
+  }
+}
+
+export interface ChatOptions {
+  readonly clock?: FrozenClock;
+  readonly store?: DocumentStore;
+  readonly random?: Random;
+  readonly userId?: string;
+  readonly upn?: string;
+}
+
+/**
+ * One person chatting with the bot through botbuilder's TestAdapter: the real
+ * dialogs, services and SQLite store, with a frozen clock.
+ */
+export class Chat {
+  readonly clock: FrozenClock;
+  readonly store: DocumentStore;
+  readonly adapter: RecordingAdapter;
+  readonly parts: ReturnType<typeof composeBot>;
+
+  constructor(options: ChatOptions = {}) {
+    this.clock = options.clock ?? new FrozenClock();
+    const random = options.random ?? cryptoRandom;
+    this.store = options.store ?? new SqliteStore(':memory:', this.clock, random);
+    const log = createLogger('silent');
+    this.parts = composeBot({ store: this.store, clock: this.clock, random, log, keys: [testKey()], orgName: 'Contoso' });
+    const bot = this.parts.bot;
+    this.adapter = new RecordingAdapter((context) => bot.run(context), {
+      channelId: 'emulator',
+      serviceUrl: 'https://test.invalid',
+      from: { id: options.userId ?? 'user-1', name: options.upn ?? 'adele@contoso.com' },
+      recipient: { id: 'bot', name: 'Security info' },
+      conversation: { id: `conv-${options.userId ?? 'user-1'}`, isGroup: false, name: 'chat', conversationType: 'personal' },
+    });
+    this.adapter.onTurnError = turnErrorHandler(log, random);
+  }
+
+  /** Sends text, or a card submit value; returns what the bot showed in reply. */
+  async send(input: string | Record<string, unknown>): Promise<Partial<Activity>[]> {
+    const before = this.adapter.shown.length;
+    const activity: Partial<Activity> =
+      typeof input === 'string' ? { type: ActivityTypes.Message, text: input } : { type: ActivityTypes.Message, value: input };
+    await this.adapter.processActivity(activity);
+    return this.adapter.shown.slice(before);
+  }
+
+  /** The person opens the chat (Teams install, Emulator connect). */
+  async open(): Promise<Partial<Activity>[]> {
+    const before = this.adapter.shown.length;
+    await this.adapter.processActivity({
+      type: ActivityTypes.ConversationUpdate,
+      membersAdded: [{ id: 'user-1', name: 'adele@contoso.com' }, { id: 'bot', name: 'Security info' }],
+    });
+    return this.adapter.shown.slice(before);
+  }
+
+  /** Clicks the button titled `title` on a card (by default the last card shown), with typed inputs. */
+  async click(title: string, inputs: Record<string, string> = {}, card: Card | undefined = this.lastCard()): Promise<Partial<Activity>[]> {
+    const action = submitActions(card).find((a) => a.title === title);
+    if (!action) throw new Error(`no "${title}" on the card; it has: ${submitActions(card).map((a) => a.title).join(', ')}`);
+    return this.send({ ...action.data, ...inputs });
+  }
+
+  lastCard(): Card | undefined {
+    for (let i = this.adapter.shown.length - 1; i >= 0; i--) {
+      const card = cardOf(this.adapter.shown[i]);
+      if (card) return card;
+    }
+    return undefined;
+  }
+
+  /** The current state of an activity shown earlier (after any update). */
+  current(activity: Partial<Activity>): Partial<Activity> | undefined {
+    return this.adapter.shown.find((a) => a.id === activity.id);
+  }
+}
+
+export function textsOf(replies: Partial<Activity>[]): string[] {
+  return replies.filter((r) => r.text).map((r) => r.text as string);
+}
+
+export function cardsOf(replies: Partial<Activity>[]): Card[] {
+  return replies.map(cardOf).filter((c): c is Card => c !== undefined);
+}

@@ -1,0 +1,166 @@
+import { defaultPolicy } from '../../src/verification/policy';
+import { cryptoRandom } from '../../src/verification/ports';
+import { newProfile, type SecurityInfoProfile, totpContext } from '../../src/verification/profile';
+import { SecretBox } from '../../src/verification/secretBox';
+import { VerificationService } from '../../src/verification/service';
+import { totpCodeAt } from '../../src/verification/totp';
+import { appCodeFor, base32Decode } from '../support/authenticatorApp';
+import { FrozenClock } from '../support/clock';
+import { testKey } from '../support/keys';
+
+function setup() {
+  const clock = new FrozenClock();
+  const secretBox = new SecretBox([testKey()], cryptoRandom);
+  const service = new VerificationService({ clock, random: cryptoRandom, secretBox, policy: defaultPolicy, issuer: 'Contoso' });
+  const profile = newProfile({ userId: 'aad:1', upn: 'adele@contoso.com', displayName: 'Adele Vance' });
+  /** What the person's app shows now for the enrollment in progress (read back from the URI, as the app does). */
+  const appCode = (p: SecurityInfoProfile = profile, at = clock.now()) => {
+    const pending = service.pendingAppEnrollment(p);
+    if (!pending) throw new Error('nothing pending');
+    return appCodeFor(pending.otpauthUri, at);
+  };
+  return { clock, secretBox, service, profile, appCode };
+}
+
+const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
+
+describe('adding an authenticator app', () => {
+  it('when the first code is right, the app becomes a method and the default', () => {
+    const { service, profile, appCode } = setup();
+    expect(service.startAuthenticatorApp(profile, 'Microsoft Authenticator').status).toBe('started');
+    const result = service.verifyAuthenticatorApp(profile, appCode());
+    expect(result.status).toBe('verified');
+    expect(profile.methods).toHaveLength(1);
+    expect(profile.pendingApp).toBeUndefined();
+    expect(service.defaultMethod(profile)?.kind).toBe('authenticatorApp');
+    expect(service.isComplete(profile)).toBe(true);
+  });
+
+  it('the secret is 160 bits and is stored only sealed, bound to the user and method', () => {
+    const { service, profile, secretBox } = setup();
+    service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    const enrollment = service.pendingAppEnrollment(profile)!;
+    const secret = new URL(enrollment.otpauthUri).searchParams.get('secret')!;
+    expect(base32Decode(secret)).toHaveLength(20);
+    expect(JSON.stringify(profile)).not.toContain(secret);
+    expect(enrollment.secretKey.replace(/ /g, '')).toBe(secret);
+    expect(enrollment.secretKey).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
+    const pending = profile.pendingApp!;
+    expect(() => secretBox.open(pending.sealedSecret, totpContext('aad:someone-else', pending.id))).toThrow();
+  });
+
+  it('a code that is not 6 digits is refused without counting as a failure', () => {
+    const { service, profile } = setup();
+    service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    for (const input of ['12345', 'abcdef', '1234567', '', '12345678901234567890123456789']) {
+      expect(service.verifyAuthenticatorApp(profile, input)).toEqual({ status: 'malformed' });
+    }
+    expect(profile.throttle.consecutiveFailures).toBe(0);
+    expect(profile.pendingApp?.wrongCodes).toBe(0);
+  });
+
+  it('accepts spaces in the code as people type them', () => {
+    const { service, profile, appCode } = setup();
+    service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    const code = appCode();
+    expect(service.verifyAuthenticatorApp(profile, ` ${code.slice(0, 3)} ${code.slice(3)} `).status).toBe('verified');
+  });
+
+  it('when 5 wrong codes are entered, the QR code is void and a new one is needed', () => {
+    const { service, profile, appCode } = setup();
+    service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    const right = appCode();
+    const results = [1, 2, 3, 4, 5].map(() => service.verifyAuthenticatorApp(profile, wrong(right)));
+    expect(results.slice(0, 4)).toEqual([4, 3, 2, 1].map((attemptsLeft) => ({ status: 'wrong', attemptsLeft })));
+    expect(results[4]).toEqual({ status: 'attemptsExhausted' });
+    expect(service.verifyAuthenticatorApp(profile, right)).toEqual({ status: 'nothingPending' });
+    expect(profile.methods).toHaveLength(0);
+  });
+
+  it('a QR code not used within 15 minutes expires', () => {
+    const { service, profile, appCode, clock } = setup();
+    service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    clock.advanceMinutes(15);
+    const code = totpCodeAt(Buffer.alloc(20), clock.now()); // any code: the enrollment is gone
+    expect(service.pendingAppEnrollment(profile)).toBeUndefined();
+    expect(service.verifyAuthenticatorApp(profile, code)).toEqual({ status: 'expired' });
+    expect(appCode).toThrow('nothing pending');
+  });
+
+  it('accepts a code from the previous time step (a slow typist) but not from two steps ago', () => {
+    const { service, profile, appCode, clock } = setup();
+    service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    const earlier = appCode(profile, clock.now() - 30_000);
+    const tooOld = appCode(profile, clock.now() - 65_000);
+    expect(service.verifyAuthenticatorApp(profile, tooOld).status).toBe('wrong');
+    expect(service.verifyAuthenticatorApp(profile, earlier).status).toBe('verified');
+  });
+
+  it('stops at 5 apps', () => {
+    const { service, profile, appCode, clock } = setup();
+    for (let i = 0; i < 5; i++) {
+      service.startAuthenticatorApp(profile, 'Authenticator app');
+      expect(service.verifyAuthenticatorApp(profile, appCode()).status).toBe('verified');
+      clock.advance(30_000);
+    }
+    expect(service.startAuthenticatorApp(profile, 'Authenticator app')).toEqual({ status: 'limitReached', max: 5 });
+  });
+});
+
+describe('replay', () => {
+  it('when the same TOTP code is used twice, the second is refused', () => {
+    const { service, profile, appCode } = setup();
+    service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    const first = appCode();
+    const verified = service.verifyAuthenticatorApp(profile, first);
+    if (verified.status !== 'verified') throw new Error('not verified');
+    expect(service.verifyTotp(profile, verified.method.id, first)).toEqual({ status: 'replayed' });
+  });
+
+  it('a code of an earlier step than the last accepted one is refused; the next step is accepted once', () => {
+    const { service, profile, appCode, clock } = setup();
+    service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    const secret = base32Decode(new URL(service.pendingAppEnrollment(profile)!.otpauthUri).searchParams.get('secret')!);
+    const verified = service.verifyAuthenticatorApp(profile, appCode());
+    if (verified.status !== 'verified') throw new Error('not verified');
+    clock.advance(30_000);
+    const previous = totpCodeAt(secret, clock.now() - 30_000);
+    expect(service.verifyTotp(profile, verified.method.id, previous)).toEqual({ status: 'replayed' });
+    const next = totpCodeAt(secret, clock.now());
+    expect(service.verifyTotp(profile, verified.method.id, next).status).toBe('verified');
+    expect(service.verifyTotp(profile, verified.method.id, next)).toEqual({ status: 'replayed' });
+  });
+});
+
+describe('account lockout', () => {
+  it('after 10 wrong codes in a row across QR codes, verification locks for 15 minutes', () => {
+    const { service, profile, appCode, clock } = setup();
+    let last: ReturnType<VerificationService['verifyAuthenticatorApp']> | undefined;
+    for (let i = 0; i < 10; i++) {
+      if (!profile.pendingApp) service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+      last = service.verifyAuthenticatorApp(profile, wrong(appCode()));
+    }
+    expect(last).toEqual({ status: 'locked', until: clock.now() + 15 * 60_000 });
+    // Locked: even the right code is not checked, and starting over does not help.
+    expect(service.startAuthenticatorApp(profile, 'Microsoft Authenticator').status).toBe('locked');
+    clock.advanceMinutes(14);
+    expect(service.lockStatus(profile)?.status).toBe('locked');
+    clock.advanceMinutes(1);
+    expect(service.lockStatus(profile)).toBeUndefined();
+    expect(service.startAuthenticatorApp(profile, 'Microsoft Authenticator').status).toBe('started');
+    expect(service.verifyAuthenticatorApp(profile, appCode()).status).toBe('verified');
+    expect(profile.throttle.consecutiveFailures).toBe(0);
+  });
+
+  it('after 100 failures in a row, only the help desk can unlock', () => {
+    const { service, profile, appCode, clock } = setup();
+    for (let i = 0; i < 100; i++) {
+      if (!profile.pendingApp) service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+      service.verifyAuthenticatorApp(profile, wrong(appCode()));
+      if (service.lockStatus(profile)?.until) clock.advanceMinutes(15);
+    }
+    clock.advanceMinutes(24 * 60);
+    expect(service.lockStatus(profile)).toEqual({ status: 'locked' });
+    expect(service.startAuthenticatorApp(profile, 'Microsoft Authenticator')).toEqual({ status: 'locked' });
+  });
+});
