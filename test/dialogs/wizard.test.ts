@@ -125,7 +125,9 @@ describe('wrong and odd input on the QR step', () => {
     expect(textsOf(await chat.click('Next', { code: '12ab56' }))).toEqual([
       'A code has 6 digits, like 123456. Enter the code your app shows for this account.',
     ]);
-    expect(textsOf(await chat.click('Next', { code: '' }))).toEqual(['Enter the 6-digit code that your app shows for this account, then choose Next.']);
+    expect(textsOf(await chat.click('Next', { code: '' }))).toEqual([
+      'Enter the 6-digit code that your app shows for this account, then choose Next.',
+    ]);
     expect(textsOf(await chat.click('Next', { code: '1'.repeat(30) }))[0]).toMatch(/6 digits/);
     expect(cardText(cardsOf(await chat.click('Next', { code: code() }))[0])).toContain('Success!');
   });
@@ -220,7 +222,9 @@ describe('help, cancel and start over', () => {
   it('cancel on the QR step removes the QR code and keeps nothing half done', async () => {
     const chat = new Chat();
     const { qrActivity, code } = await toQrCode(chat);
-    expect(textsOf(await chat.send('cancel'))).toEqual(['OK, I stopped. Anything you finished is kept. Say "start" when you want to continue.']);
+    expect(textsOf(await chat.send('cancel'))).toEqual([
+      'OK, I stopped. Anything you finished is kept. Say "start" when you want to continue.',
+    ]);
     expect(cardText(chat.current(qrActivity)!.attachments![0]!.content)).toContain('no longer valid');
     const doc = await chat.store.get<{ profile: { pendingApp?: unknown } }>('state', 'emulator:user-1');
     expect(doc?.value.profile.pendingApp).toBeUndefined();

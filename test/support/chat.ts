@@ -5,7 +5,7 @@ import { composeBot } from '../../src/index';
 import { createLogger } from '../../src/log';
 import { SqliteStore } from '../../src/storage/sqliteStore';
 import type { DocumentStore } from '../../src/storage/store';
-import { type Random, cryptoRandom } from '../../src/verification/ports';
+import { cryptoRandom, type Random } from '../../src/verification/ports';
 import { type Card, cardOf, submitActions } from './cards';
 import { FrozenClock } from './clock';
 import { testKey } from './keys';
@@ -21,11 +21,11 @@ class RecordingAdapter extends TestAdapter {
     return responses;
   }
 
-  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | void> {
+  override async updateActivity(context: TurnContext, activity: Partial<Activity>): Promise<ResourceResponse | undefined> {
     this.updates.push(activity);
     const index = this.shown.findIndex((a) => a.id === activity.id);
     if (index >= 0) this.shown[index] = { ...this.shown[index], ...activity };
-    return super.updateActivity(context, activity);
+    return (await super.updateActivity(context, activity)) ?? undefined;
   }
 }
 
@@ -78,7 +78,10 @@ export class Chat {
     const before = this.adapter.shown.length;
     await this.adapter.processActivity({
       type: ActivityTypes.ConversationUpdate,
-      membersAdded: [{ id: 'user-1', name: 'adele@contoso.com' }, { id: 'bot', name: 'Security info' }],
+      membersAdded: [
+        { id: 'user-1', name: 'adele@contoso.com' },
+        { id: 'bot', name: 'Security info' },
+      ],
     });
     return this.adapter.shown.slice(before);
   }
@@ -86,7 +89,12 @@ export class Chat {
   /** Clicks the button titled `title` on a card (by default the last card shown), with typed inputs. */
   async click(title: string, inputs: Record<string, string> = {}, card: Card | undefined = this.lastCard()): Promise<Partial<Activity>[]> {
     const action = submitActions(card).find((a) => a.title === title);
-    if (!action) throw new Error(`no "${title}" on the card; it has: ${submitActions(card).map((a) => a.title).join(', ')}`);
+    if (!action)
+      throw new Error(
+        `no "${title}" on the card; it has: ${submitActions(card)
+          .map((a) => a.title)
+          .join(', ')}`,
+      );
     return this.send({ ...action.data, ...inputs });
   }
 

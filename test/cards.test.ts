@@ -1,0 +1,95 @@
+import * as AC from 'adaptivecards/dist/adaptivecards.js';
+import { type CardName, CardRenderer } from '../src/bot/cards';
+import { nodes } from './support/cards';
+
+const steps = [
+  { number: 1, name: 'App', done: false, current: true },
+  { number: 2, name: 'Phone', done: false, current: false },
+];
+const QR = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+/** Sample view models: one per template, so a new template without one fails here. */
+const samples: Record<CardName, object> = {
+  moreInfoRequired: { orgName: 'Contoso', upn: 'adele@contoso.com', learnMoreUrl: 'https://example.com/learn' },
+  getTheApp: { orgName: 'Contoso', steps, appName: 'Microsoft Authenticator', microsoft: true, downloadUrl: 'https://example.com/app' },
+  setUpAccount: { orgName: 'Contoso', steps, appName: 'Authenticator app', microsoft: false },
+  scanQrCode: {
+    orgName: 'Contoso',
+    steps,
+    appName: 'Microsoft Authenticator',
+    microsoft: true,
+    qrImage: QR,
+    qrSize: '220px',
+    issuer: 'Contoso',
+    accountName: 'adele@contoso.com',
+    secretKey: 'ABCD EFGH IJKL MNOP QRST UVWX YZ23 4567',
+  },
+  qrCodeRemoved: { appName: 'Microsoft Authenticator', headline: 'Microsoft Authenticator is registered.', verified: true },
+  success: {
+    orgName: 'Contoso',
+    steps: steps.map((s) => ({ ...s, done: true, current: false })),
+    defaultMethod: 'Microsoft Authenticator – code',
+    methods: [{ label: 'Authenticator app', detail: 'Microsoft Authenticator' }],
+  },
+  securityInfoSummary: {
+    orgName: 'Contoso',
+    defaultMethod: 'Microsoft Authenticator – code',
+    methods: [{ label: 'Authenticator app', detail: 'Microsoft Authenticator' }],
+  },
+  chooseMethod: { orgName: 'Contoso', steps, choices: [{ title: 'Authenticator app', value: 'authenticatorApp' }] },
+};
+
+const renderer = new CardRenderer();
+
+describe('every card template', () => {
+  it('has sample data here', () => {
+    expect(renderer.names().sort()).toEqual(Object.keys(samples).sort());
+  });
+
+  describe.each(renderer.names())('%s', (name) => {
+    const rendered = renderer.render(name, samples[name], 'nonce-1');
+
+    it('is valid Adaptive Card 1.5 (what Teams renders), by the adaptivecards library', () => {
+      const context = new AC.SerializationContext(AC.Versions.v1_5);
+      const card = new AC.AdaptiveCard();
+      card.parse(rendered.card, context);
+      const events = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i).message);
+      expect(events).toEqual([]);
+      expect(card.validateProperties().validationEvents.map((e) => e.message)).toEqual([]);
+      expect(rendered.card.version).toBe('1.5');
+    });
+
+    it('has every template expression filled in', () => {
+      expect(JSON.stringify(rendered.card)).not.toMatch(/\$\{|\$data|\$when|\$include/);
+    });
+
+    it('gives every image alternative text', () => {
+      for (const image of nodes(rendered.card).filter((n) => n.type === 'Image')) {
+        expect(String(image.altText ?? '').length).toBeGreaterThan(10);
+      }
+    });
+
+    it('stamps every submit action with the card nonce', () => {
+      for (const action of nodes(rendered.card).filter((n) => n.type === 'Action.Submit')) {
+        expect(action.data).toEqual(expect.objectContaining({ card: 'nonce-1', action: expect.any(String) }));
+      }
+    });
+
+    it('renders to text for channels without cards', () => {
+      expect(rendered.text.length).toBeGreaterThan(10);
+      expect(rendered.text).not.toMatch(/\[object Object\]|undefined/);
+      rendered.actions.forEach((action, i) => {
+        expect(rendered.text).toContain(`${i + 1}. ${action.title}`);
+      });
+    });
+  });
+});
+
+describe('text rendering', () => {
+  it('shows the step indicator as "1 App · 2 Phone" and leaves out what is hidden', () => {
+    const { text } = renderer.render('scanQrCode', samples.scanQrCode);
+    expect(text).toContain('1 App · 2 Phone');
+    expect(text).not.toContain('ABCD EFGH');
+    expect(text).not.toContain('data:image');
+  });
+});

@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Activity } from 'botbuilder';
+import { loadConfig } from '../../src/config';
+import { type App, startApp } from '../../src/index';
+import { createLogger } from '../../src/log';
+import { appCodeFor } from '../support/authenticatorApp';
+import { cardOf, cardText, imageOf, submitActions } from '../support/cards';
+import { ConnectorStub } from '../support/connectorStub';
+import { decodeQrDataUri } from '../support/qr';
+
+const TEAMS_USER = { id: '29:1adele', name: 'Adele Vance', aadObjectId: '6f1a9a2e-5d43-4c0e-9b4a-6a1d2e3f4a5b' };
+
+describe('the bot over HTTP, as Teams reaches it', () => {
+  let connector: ConnectorStub;
+  let dataDir: string;
+  let app: App;
+
+  const start = async () => {
+    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, ORG_NAME: 'Contoso' }), { log: createLogger('silent') });
+  };
+
+  beforeAll(async () => {
+    connector = await new ConnectorStub().start();
+    connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-e2e-'));
+    await start();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await connector.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  let seq = 0;
+  let secret = '';
+  const activity = (extra: Partial<Activity>): Partial<Activity> => ({
+    type: 'message',
+    id: `in-${++seq}`,
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    from: TEAMS_USER,
+    recipient: { id: '28:bot', name: 'Security info' },
+    conversation: { id: 'a:personal-adele', conversationType: 'personal', tenantId: 'contoso-tenant', isGroup: false, name: '' },
+    channelData: { tenant: { id: 'contoso-tenant' } },
+    ...extra,
+  });
+
+  const post = async (body: unknown, contentType = 'application/json') => {
+    const response = await fetch(`${app.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    return response.status;
+  };
+
+  /** Sends and returns what the connector received in reply. */
+  const send = async (extra: Partial<Activity>) => {
+    const before = connector.received.length;
+    expect(await post(activity(extra))).toBe(200);
+    return connector.received.slice(before);
+  };
+
+  const click = async (title: string, inputs: Record<string, string> = {}) => {
+    const card = [...connector.received].reverse().map(cardOf).find(Boolean);
+    const action = submitActions(card).find((a) => a.title === title);
+    if (!action) throw new Error(`no ${title}`);
+    return send({ value: { ...action.data, ...inputs } });
+  };
+
+  it('enrolls an authenticator app from the QR code pixels, across a restart, and removes the QR afterwards', async () => {
+    const [welcome] = await send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'Security info' }] });
+    expect(cardText(cardOf(welcome))).toContain('More information required');
+    // The UPN comes from the Teams roster, not the display name.
+    expect(cardText(cardOf(welcome))).toContain('adele.vance@contoso.com');
+
+    await click('Next');
+    await click('Next');
+    const [qrActivity] = await click('Next');
+    const uri = decodeQrDataUri(String(imageOf(cardOf(qrActivity))?.url));
+    secret = new URL(uri).searchParams.get('secret')!;
+    expect(decodeURIComponent(new URL(uri).pathname)).toBe('/Contoso:adele.vance@contoso.com');
+
+    // The bot restarts between the QR code and the code: nothing is lost.
+    await app.close();
+    await start();
+
+    const replies = await click('Next', { code: appCodeFor(uri, Date.now()) });
+    expect(replies.map((r) => r.text).filter(Boolean)).toContain('Your code was accepted: Microsoft Authenticator is registered.');
+    expect(cardText(cardOf(replies.at(-1)))).toContain('Success!');
+
+    const update = connector.updates.find((u) => u.id === qrActivity!.id);
+    expect(cardText(cardOf(update))).toContain('is registered');
+    expect(JSON.stringify(update)).not.toContain(secret);
+
+    const done = await click('Done');
+    expect(done.map((r) => r.text)).toContain('You are all set. Your security info is up to date: you can close this chat.');
+    const summary = await send({ text: 'hello' });
+    expect(cardText(cardOf(summary[0]))).toContain('Your security info is set up');
+  });
+
+  it('keeps the secret out of the database file', async () => {
+    const files = fs.readdirSync(dataDir).filter((f) => f.startsWith('security-info.sqlite'));
+    const bytes = files.map((f) => fs.readFileSync(path.join(dataDir, f)).toString('latin1')).join('');
+    expect(bytes).toContain('sealedSecret');
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(bytes).not.toContain(secret);
+    expect(bytes).not.toMatch(/otpauth:/);
+  });
+
+  it.each([
+    ['malformed JSON', 400, '{"type": "message",', 'application/json'],
+    ['an array', 400, '[1,2,3]', 'application/json'],
+    [
+      'an activity without a type',
+      400,
+      JSON.stringify({ channelId: 'msteams', from: { id: 'x' }, conversation: { id: 'y' } }),
+      'application/json',
+    ],
+    ['a form body', 400, 'type=message', 'application/x-www-form-urlencoded'],
+    ['an unknown content type', 415, 'hello', 'text/plain'],
+    ['an oversized body', 413, JSON.stringify({ type: 'message', text: 'x'.repeat(300 * 1024) }), 'application/json'],
+  ])('refuses %s with %i, and the process stays up', async (_what, status, body, contentType) => {
+    expect(await post(body, contentType)).toBe(status);
+    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,73 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Activity } from 'botbuilder';
+
+export interface TeamsMember {
+  readonly id: string;
+  readonly name: string;
+  readonly userPrincipalName: string;
+  readonly aadObjectId: string;
+}
+
+/**
+ * A local stand-in for the Bot Connector service at `serviceUrl`: it receives
+ * the bot's replies and card updates as a channel would, and answers the
+ * Teams member lookup.
+ */
+export class ConnectorStub {
+  readonly received: Partial<Activity>[] = [];
+  readonly updates: Partial<Activity>[] = [];
+  private readonly server: http.Server;
+  private members = new Map<string, TeamsMember>();
+  private nextId = 1;
+  url = '';
+
+  constructor() {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  addMember(member: TeamsMember): void {
+    this.members.set(member.id, member);
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://stub');
+      const reply = (status: number, json: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(json));
+      };
+      const member = /^\/v3\/conversations\/[^/]+\/members\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'GET' && member) {
+        const found = this.members.get(decodeURIComponent(member[1]!));
+        return found ? reply(200, found) : reply(404, { error: { code: 'MemberNotFoundInConversation' } });
+      }
+      if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/.test(url.pathname)) {
+        const activity = { ...JSON.parse(body), id: `act-${this.nextId++}` } as Partial<Activity>;
+        this.received.push(activity);
+        return reply(200, { id: activity.id });
+      }
+      if (req.method === 'PUT' && /^\/v3\/conversations\/[^/]+\/activities\/[^/]+$/.test(url.pathname)) {
+        const activity = JSON.parse(body) as Partial<Activity>;
+        this.updates.push(activity);
+        return reply(200, { id: activity.id });
+      }
+      reply(404, { error: { code: 'NotFound', message: `${req.method} ${url.pathname}` } });
+    });
+  }
+}
