@@ -25,7 +25,7 @@ export const settings = {
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3978), doc: 'HTTP port (0 = any free port)' },
   PUBLIC_BASE_URL: {
     schema: url,
-    doc: 'How Twilio and links reach this bot (webhook URLs are built from it). Default `http://localhost:$PORT`',
+    doc: 'How Twilio and links reach this bot (webhook URLs are built from it and Twilio signatures are checked against it). Default `http://localhost:$PORT`',
   },
   DATA_DIR: { schema: z.string().trim().min(1).default('./data'), doc: 'SQLite file, dev outbox, dev encryption key' },
   MicrosoftAppId: { schema: optional, doc: 'Bot Framework app id; empty = local unauthenticated mode (Emulator / Playground)' },
@@ -51,10 +51,23 @@ export const settings = {
   COSMOS_ENDPOINT: { schema: url, doc: 'Cosmos DB (NoSQL API) endpoint (reserved)' },
   COSMOS_KEY: { schema: optional, doc: 'Cosmos DB key (reserved)' },
   COSMOS_DATABASE: { schema: optional, doc: 'Cosmos DB database name (reserved)' },
-  TWILIO_ACCOUNT_SID: { schema: optional, doc: 'Twilio account; empty = dev outbox (reserved)' },
-  TWILIO_AUTH_TOKEN: { schema: optional, doc: 'Twilio auth token (reserved)' },
-  TWILIO_FROM_NUMBER: { schema: optional, doc: 'Twilio number that sends SMS and places calls (reserved)' },
-  TWILIO_API_BASE_URL: { schema: url, doc: "Where Twilio REST calls go (a proxy or a local double); default Twilio's own (reserved)" },
+  TWILIO_ACCOUNT_SID: { schema: optional, doc: 'Twilio account SID; empty = dev outbox' },
+  TWILIO_AUTH_TOKEN: { schema: optional, doc: 'Twilio auth token (also checks the webhook signatures)' },
+  TWILIO_FROM_NUMBER: {
+    schema: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(
+        z
+          .string()
+          .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +14255550100')
+          .optional(),
+      )
+      .optional(),
+    doc: 'Twilio number (E.164) that sends texts and places calls',
+  },
+  TWILIO_API_BASE_URL: { schema: url, doc: "Where Twilio REST calls go (a proxy or a local double); default Twilio's own" },
   SMTP_URL: { schema: optional, doc: 'SMTP server for email codes; empty = dev outbox (reserved)' },
   MAIL_FROM: { schema: optional, doc: 'Sender address of emails (reserved)' },
   DIRECTORY_FILE: { schema: optional, doc: 'Who belongs to the organisation: upn, name, role, phones (reserved)' },
@@ -93,6 +106,13 @@ export interface Config {
   /** Empty when `ENCRYPTION_KEYS` is not set: the composition root then makes a dev key. */
   readonly encryptionKeys: readonly EncryptionKey[];
   readonly store: 'sqlite' | 'cosmos';
+  /** Absent: texts and calls go to the dev outbox. */
+  readonly twilio?: {
+    readonly accountSid: string;
+    readonly authToken: string;
+    readonly from: string;
+    readonly apiBaseUrl?: string;
+  };
   readonly qrImageMode: 'datauri' | 'url';
   readonly logLevel: Raw['LOG_LEVEL'];
 }
@@ -136,6 +156,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (s.MicrosoftAppId && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword) {
     throw new ConfigError('MicrosoftAppPassword', 'is required when MicrosoftAppId is set');
   }
+  const twilioSet = [s.TWILIO_ACCOUNT_SID, s.TWILIO_AUTH_TOKEN, s.TWILIO_FROM_NUMBER];
+  if (twilioSet.some(Boolean) && !twilioSet.every(Boolean)) {
+    const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).find((name) => !s[name]);
+    throw new ConfigError(missing!, 'is required when any Twilio setting is set');
+  }
   return {
     port: s.PORT,
     publicBaseUrl: (s.PUBLIC_BASE_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
@@ -150,6 +175,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedTenantId: s.ALLOWED_TENANT_ID,
     encryptionKeys: parseKeys(s.ENCRYPTION_KEYS),
     store: s.STORE,
+    twilio:
+      s.TWILIO_ACCOUNT_SID && s.TWILIO_AUTH_TOKEN && s.TWILIO_FROM_NUMBER
+        ? {
+            accountSid: s.TWILIO_ACCOUNT_SID,
+            authToken: s.TWILIO_AUTH_TOKEN,
+            from: s.TWILIO_FROM_NUMBER,
+            apiBaseUrl: s.TWILIO_API_BASE_URL,
+          }
+        : undefined,
     qrImageMode: s.QR_IMAGE_MODE,
     logLevel: s.LOG_LEVEL,
   };

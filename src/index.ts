@@ -1,22 +1,27 @@
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CallResults } from './bot/callResults';
 import { CardRenderer } from './bot/cards';
 import { ChannelPresenter } from './bot/channels';
 import { EnrollmentBot } from './bot/enrollmentBot';
 import { PersonState } from './bot/personState';
 import { qrPngDataUri } from './bot/qr';
 import { turnErrorHandler } from './bot/turnErrors';
+import { registerVoiceRoutes } from './channels/twilioVoice';
 import { type Config, loadConfig } from './config';
+import { DevOutbox } from './delivery/devOutbox';
+import { TwilioSender } from './delivery/twilioSender';
 import { loadOrCreateDevKey } from './devKey';
 import { MainDialog } from './dialogs/mainDialog';
 import { ConfigError } from './errors';
 import { createLogger, type Logger } from './log';
 import { createServer } from './server';
+import { StoreCounters } from './storage/counters';
 import { SqliteStore } from './storage/sqliteStore';
 import type { DocumentStore } from './storage/store';
 import { defaultPolicy, type Policy } from './verification/policy';
-import { type Clock, cryptoRandom, type Random, systemClock } from './verification/ports';
+import { type Clock, type CodeSender, cryptoRandom, type Random, systemClock } from './verification/ports';
 import { type EncryptionKey, SecretBox } from './verification/secretBox';
 import { VerificationService } from './verification/service';
 
@@ -41,6 +46,7 @@ export interface BotParts {
   readonly orgName: string;
   readonly policy?: Policy;
   readonly allowedTenantId?: string;
+  readonly sender: CodeSender;
 }
 
 /** Services → dialogs → bot, over a store. The HTTP server and the dialog tests both start here. */
@@ -52,6 +58,8 @@ export function composeBot(parts: BotParts) {
     secretBox: new SecretBox(parts.keys, random),
     policy: parts.policy ?? defaultPolicy,
     issuer: orgName,
+    counters: new StoreCounters(store),
+    sender: parts.sender,
   });
   const presenter = new ChannelPresenter(log);
   const state = new PersonState(store);
@@ -93,7 +101,21 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   }
 
   const store = new SqliteStore(path.join(config.dataDir, 'security-info.sqlite'), clock, random);
-  const { bot } = composeBot({ store, clock, random, log, keys, orgName: config.orgName, allowedTenantId: config.allowedTenantId });
+  const sender = config.twilio
+    ? new TwilioSender({ ...config.twilio, publicBaseUrl: config.publicBaseUrl }, log)
+    : new DevOutbox(config.dataDir, config.publicBaseUrl, clock, log);
+  if (!config.twilio)
+    log.warn({ outbox: (sender as DevOutbox).file }, 'Twilio is not configured: texts and calls go to the dev outbox file.');
+  const { bot, service, state } = composeBot({
+    store,
+    clock,
+    random,
+    log,
+    keys,
+    sender,
+    orgName: config.orgName,
+    allowedTenantId: config.allowedTenantId,
+  });
 
   if (!config.bot.appId) {
     log.warn('MicrosoftAppId is not set: /api/messages accepts unauthenticated requests (local Emulator / Playground mode only).');
@@ -108,7 +130,14 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   );
   adapter.onTurnError = turnErrorHandler(log, random);
 
+  const calls = new CallResults({
+    state,
+    service,
+    log,
+    wake: (reference) => adapter.continueConversationAsync(config.bot.appId ?? '', reference, (context) => bot.run(context)),
+  });
   const server = createServer({ adapter, bot, log });
+  registerVoiceRoutes(server, { calls, log, publicBaseUrl: config.publicBaseUrl, twilioAuthToken: config.twilio?.authToken });
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;

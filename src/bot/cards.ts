@@ -13,7 +13,11 @@ export type CardName =
   | 'qrCodeRemoved'
   | 'success'
   | 'securityInfoSummary'
-  | 'chooseMethod';
+  | 'chooseMethod'
+  | 'phoneNumber'
+  | 'enterCode'
+  | 'calling'
+  | 'phoneRegistered';
 
 /** A choice a card offers, as text channels and typed replies see it. */
 export interface CardAction {

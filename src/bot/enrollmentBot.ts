@@ -5,6 +5,9 @@ import { newProfile, type SecurityInfoProfile } from '../verification/profile';
 import { describePerson, personIdOf, tenantOf } from './identity';
 import type { PersonState } from './personState';
 
+/** The event name of botbuilder's proactive continuation activity. */
+const CONTINUE_CONVERSATION = 'ContinueConversation';
+
 export interface EnrollmentBotDeps {
   readonly state: PersonState;
   readonly dialog: Dialog;
@@ -31,6 +34,11 @@ export class EnrollmentBot extends ActivityHandler {
     this.onMessage(async (context, next) => {
       await this.ensureProfile(context);
       await this.runDialog(context, 'continueOrBegin');
+      await next();
+    });
+    this.onEvent(async (context, next) => {
+      // A proactive wake-up (a call webhook arrived): the waiting dialog looks again.
+      if (context.activity.name === CONTINUE_CONVERSATION) await this.runDialog(context, 'continueIfActive');
       await next();
     });
     this.onMembersAdded(async (context, next) => {
@@ -76,12 +84,13 @@ export class EnrollmentBot extends ActivityHandler {
     return doc.profile;
   }
 
-  private async runDialog(context: TurnContext, mode: 'continueOrBegin' | 'beginIfIdle'): Promise<void> {
+  private async runDialog(context: TurnContext, mode: 'continueOrBegin' | 'beginIfIdle' | 'continueIfActive'): Promise<void> {
     const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog) {
-      if (mode === 'continueOrBegin') await dc.continueDialog();
+      if (mode !== 'beginIfIdle') await dc.continueDialog();
       return;
     }
+    if (mode === 'continueIfActive') return;
     if (isCardSubmit(context.activity)) {
       await context.sendActivity('That card is no longer active. Here is where you are:');
     }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ConversationReference, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
+import { AppError, PreconditionFailedError } from '../errors';
 import type { DocumentStore } from '../storage/store';
 import type { SecurityInfoProfile } from '../verification/profile';
 
@@ -26,6 +27,11 @@ interface Loaded {
 
 const LOADED = Symbol('personState');
 
+/** Documents written before a field existed read as if it were empty. */
+function normalise(stored: Partial<PersonDocument> | undefined): PersonDocument {
+  return { ...stored, dialogs: stored?.dialogs ?? {}, conversations: stored?.conversations ?? {} };
+}
+
 function hashOf(doc: PersonDocument): string {
   return createHash('sha256').update(JSON.stringify(doc)).digest('base64');
 }
@@ -44,7 +50,7 @@ export class PersonState {
     const existing = context.turnState.get(LOADED) as Loaded | undefined;
     if (existing?.id === personId) return existing.doc;
     const stored = await this.store.get<PersonDocument>('state', personId);
-    const doc: PersonDocument = { dialogs: {}, conversations: {}, ...stored?.value };
+    const doc = normalise(stored?.value);
     context.turnState.set(LOADED, { id: personId, doc, etag: stored?.etag, hash: hashOf(doc) } satisfies Loaded);
     return doc;
   }
@@ -62,6 +68,27 @@ export class PersonState {
     if (hash === loaded.hash) return;
     loaded.etag = await this.store.put('state', loaded.id, loaded.doc, loaded.etag ? { ifMatch: loaded.etag } : { ifNoneMatch: '*' });
     loaded.hash = hash;
+  }
+
+  /**
+   * Changes a person's document outside a turn (a webhook): read, change,
+   * write conditionally; re-read and retry when a turn wrote in between.
+   * Returns undefined when the person has no document.
+   */
+  async update<T>(personId: string, change: (doc: PersonDocument) => T): Promise<{ result: T; doc: PersonDocument } | undefined> {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const stored = await this.store.get<PersonDocument>('state', personId);
+      if (!stored) return undefined;
+      const doc = normalise(stored.value);
+      const result = change(doc);
+      try {
+        await this.store.put('state', personId, doc, { ifMatch: stored.etag });
+        return { result, doc };
+      } catch (err) {
+        if (!(err instanceof PreconditionFailedError)) throw err;
+      }
+    }
+    throw new AppError('state_contended', 'the person document stayed contended');
   }
 
   /** The dialog stack of the turn's channel, as botbuilder's DialogSet wants it. */

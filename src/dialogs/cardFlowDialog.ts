@@ -1,4 +1,4 @@
-import type { Activity, TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
 import type { CardAction, CardName, RenderedCard } from '../bot/cards';
 import type { DialogDeps } from './deps';
@@ -15,6 +15,8 @@ export interface View {
   readonly data: object;
   /** The action a plain typed reply stands for (its text fills the card's input). */
   readonly textAction?: string;
+  /** Which input a typed reply fills (default: the card's first input). */
+  readonly textInput?: string;
   /** The card that replaces this one in the chat once the person moves on (e.g. to remove a QR code). */
   readonly retireWith?: { readonly card: CardName; readonly data: object };
 }
@@ -29,6 +31,8 @@ export type Transition =
   | { readonly back: true }
   /** Say something and keep waiting on the card already shown. */
   | { readonly say: string }
+  /** Nothing to do: keep waiting. */
+  | { readonly wait: true }
   /** Run another dialog; its result comes back to `onChildResult`. */
   | { readonly begin: string; readonly options?: object }
   | { readonly end: unknown; readonly say?: string };
@@ -36,6 +40,11 @@ export type Transition =
 export interface Screen<D> {
   show(turn: FlowTurn<D>): Promise<View> | View;
   readonly on: Readonly<Record<string, (turn: FlowTurn<D>, reply: Reply) => Promise<Transition> | Transition>>;
+  /**
+   * The bot woke this conversation (e.g. a call webhook arrived): look again.
+   * A wake carries no data to trust; the screen reads what changed from the profile.
+   */
+  onWake?(turn: FlowTurn<D>): Promise<Transition> | Transition;
 }
 
 interface FlowState<D> {
@@ -45,6 +54,7 @@ interface FlowState<D> {
   actions: CardAction[];
   inputs: string[];
   textAction?: string;
+  textInput?: string;
   retire?: { activityId: string; card: CardName; data: object };
   data: D;
 }
@@ -126,6 +136,10 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
 
   override async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
     const state = this.stateOf(dc);
+    if (dc.context.activity.type === ActivityTypes.Event) {
+      const onWake = this.screens[state.screen]?.onWake;
+      return this.apply(dc, state, onWake ? await onWake(new FlowTurn(dc, state)) : { wait: true });
+    }
     const reply = this.readReply(dc.context.activity, state);
     if (reply === 'stale') {
       return this.apply(dc, state, { again: true, say: 'That card is no longer active. Here is where you are:' });
@@ -191,6 +205,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     state.actions = [...rendered.actions];
     state.inputs = [...rendered.inputs];
     state.textAction = view.textAction;
+    state.textInput = view.textInput ?? rendered.inputs[0];
     const activityId = await this.deps.present(dc.context, rendered);
     state.retire = view.retireWith && activityId ? { activityId, ...view.retireWith } : undefined;
   }
@@ -225,7 +240,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     const byNumber = /^\d{1,2}$/.test(text) ? state.actions[Number(text) - 1] : undefined;
     const match = byNumber ?? state.actions.find((a) => a.title.toLowerCase() === lower || a.action.toLowerCase() === lower);
     if (match) return { action: match.action, values: {} };
-    if (state.textAction && state.inputs[0]) return { action: state.textAction, values: { [state.inputs[0]]: text } };
+    if (state.textAction && state.textInput) return { action: state.textAction, values: { [state.textInput]: text } };
     return undefined;
   }
 

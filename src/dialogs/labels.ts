@@ -1,9 +1,10 @@
+import { maskPhone } from '../verification/phone';
 import type { MethodKind, SecurityInfoProfile, SecurityMethod } from '../verification/profile';
 import type { VerificationService } from '../verification/service';
 
 /** Words people see for each method; one place, so every card and message agrees. */
-const KIND_LABEL: Record<MethodKind, string> = { authenticatorApp: 'Authenticator app' };
-const STEP_LABEL: Record<MethodKind, string> = { authenticatorApp: 'App' };
+const KIND_LABEL: Record<MethodKind, string> = { authenticatorApp: 'Authenticator app', phone: 'Phone' };
+const STEP_LABEL: Record<MethodKind, string> = { authenticatorApp: 'App', phone: 'Phone' };
 
 export const MICROSOFT_AUTHENTICATOR = 'Microsoft Authenticator';
 export const OTHER_AUTHENTICATOR = 'Authenticator app';
@@ -14,15 +15,20 @@ export function kindLabel(kind: MethodKind): string {
   return KIND_LABEL[kind];
 }
 
-/** How the default sign-in method reads: "Microsoft Authenticator – code". */
+/** How the default sign-in method reads: "Microsoft Authenticator – code", "Phone – call +1 ••• ••• 7890". */
 export function signInLabel(method: SecurityMethod | undefined): string {
   if (!method) return 'none yet';
-  return `${method.appName} – code`;
+  return method.kind === 'authenticatorApp' ? `${method.appName} – code` : `Phone – call ${maskPhone(method.e164)}`;
+}
+
+/** One line per method: what it is and which one (masked). */
+export function methodDetail(method: SecurityMethod): string {
+  return method.kind === 'authenticatorApp' ? method.appName : maskPhone(method.e164);
 }
 
 /** The methods as the Success and summary cards list them. */
 export function methodRows(profile: SecurityInfoProfile): Array<{ label: string; detail: string }> {
-  return profile.methods.map((m) => ({ label: KIND_LABEL[m.kind], detail: m.appName }));
+  return profile.methods.map((m) => ({ label: KIND_LABEL[m.kind], detail: methodDetail(m) }));
 }
 
 export interface ProgressStep {

@@ -3,6 +3,7 @@ import { AuthenticatorAppDialog } from './authenticatorAppDialog';
 import type { DialogDeps } from './deps';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { methodRows, signInLabel } from './labels';
+import { PhoneDialog } from './phoneDialog';
 import { WIZARD_DIALOG, WizardDialog, type WizardResult } from './wizardDialog';
 
 export const MAIN_DIALOG = 'main';
@@ -18,6 +19,7 @@ export class MainDialog extends InterruptibleDialog {
     if (!deps) throw new Error('MainDialog needs its dependencies');
     this.addDialog(new WizardDialog(deps));
     this.addDialog(new AuthenticatorAppDialog(deps));
+    this.addDialog(new PhoneDialog(deps));
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
     this.initialDialogId = ROUTE;
   }

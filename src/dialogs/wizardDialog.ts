@@ -5,12 +5,14 @@ import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './c
 import type { DialogDeps } from './deps';
 import { kindLabel, LEARN_MORE_URL, methodRows, progressSteps, signInLabel } from './labels';
 import { isMethodResult } from './methodResult';
+import { PHONE_DIALOG } from './phoneDialog';
 
 export const WIZARD_DIALOG = 'wizard';
 
 /** The dialog that adds each kind of method. */
 export const METHOD_DIALOGS: Readonly<Record<MethodKind, string>> = {
   authenticatorApp: AUTHENTICATOR_APP_DIALOG,
+  phone: PHONE_DIALOG,
 };
 
 /** How the wizard ends. */

@@ -4,7 +4,8 @@
  * correctness never depends on a background TTL sweep.
  */
 
-export type Collection = 'state';
+/** `state`: one document per person (profile + dialogs); `counters`: rate-limit windows. */
+export type Collection = 'state' | 'counters';
 
 export interface StoredDocument<T> {
   readonly value: T;

@@ -22,3 +22,36 @@ export const cryptoRandom: Random = {
   int: (maxExclusive) => randomInt(maxExclusive),
   id: () => randomUUID(),
 };
+
+/** Fixed-window counters shared by every instance (rate limits live in the store, never in memory). */
+export interface Counters {
+  /** Takes one unit of `key` if fewer than `limit` were taken in the window ending at `windowEndsAt`. */
+  take(key: string, limit: number, windowEndsAt: number): Promise<boolean>;
+}
+
+/** Why a message or call could not be delivered. */
+export type DeliveryFailure =
+  /** The provider says the number does not exist or is malformed. */
+  | 'invalidNumber'
+  /** The number cannot receive texts. */
+  | 'notMobile'
+  /** The provider may not reach that number or region. */
+  | 'unreachable'
+  /** The person replied STOP to our texts. */
+  | 'optedOut'
+  /** Any other refusal by the provider. */
+  | 'rejected'
+  /** The provider is down or timed out, even after retries. */
+  | 'unavailable';
+
+export type DeliveryResult = { readonly ok: true } | { readonly ok: false; readonly failure: DeliveryFailure; readonly permanent: boolean };
+
+/** How codes and calls reach people: Twilio, or the dev outbox. */
+export interface CodeSender {
+  sendSms(to: string, body: string): Promise<DeliveryResult>;
+  /**
+   * Calls `to`, says `greeting`, and waits for a key press. The outcome comes
+   * back to the verification service through the webhooks of `callToken`.
+   */
+  placeCall(to: string, call: { readonly callToken: string; readonly greeting: string }): Promise<DeliveryResult>;
+}

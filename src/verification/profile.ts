@@ -5,7 +5,9 @@
  * change it, and writes it back once (conditionally).
  */
 
-export type MethodKind = 'authenticatorApp';
+import type { PhoneChannel } from './phone';
+
+export type MethodKind = 'authenticatorApp' | 'phone';
 
 export interface AuthenticatorAppMethod {
   readonly id: string;
@@ -19,7 +21,37 @@ export interface AuthenticatorAppMethod {
   readonly addedAt: number;
 }
 
-export type SecurityMethod = AuthenticatorAppMethod;
+export interface PhoneMethod {
+  readonly id: string;
+  readonly kind: 'phone';
+  /** E.164. */
+  readonly e164: string;
+  /** How possession was proven when it was added. */
+  readonly verifiedBy: PhoneChannel;
+  readonly addedAt: number;
+}
+
+export type SecurityMethod = AuthenticatorAppMethod | PhoneMethod;
+
+/** How a verification call ended without the # key. */
+export type CallOutcome = 'noAnswer' | 'busy' | 'failed' | 'wrongKey' | 'hungUp';
+
+/** A phone being proven: a code sent by text, or a call waiting for #. */
+export interface PendingPhone {
+  readonly id: string;
+  readonly e164: string;
+  readonly channel: PhoneChannel;
+  /** SMS: keyed hash of the current code; a resend replaces it. */
+  codeHash?: string;
+  /** Voice: keyed hash of the token in the call's webhook URLs. */
+  callTokenHash?: string;
+  callOutcome?: CallOutcome;
+  expiresAt: number;
+  lastSentAt: number;
+  sends: number;
+  /** Wrong codes for this phone, across resends (a resend does not reset it). */
+  wrongCodes: number;
+}
 
 /** An authenticator app shown as a QR code and not verified yet. */
 export interface PendingAuthenticatorApp {
@@ -39,6 +71,7 @@ export interface SecurityInfoProfile {
   /** Chosen by the person; when absent the best method is the default (see `defaultMethod`). */
   defaultMethodId?: string;
   pendingApp?: PendingAuthenticatorApp;
+  pendingPhone?: PendingPhone;
   throttle: {
     /** Wrong codes in a row, across every code and method; a success resets it. */
     consecutiveFailures: number;

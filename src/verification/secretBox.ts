@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { DecryptionError } from '../errors';
 import type { Random } from './ports';
 
@@ -20,6 +20,7 @@ const VERSION = 'v1';
 export class SecretBox {
   private readonly keys: ReadonlyMap<string, Buffer>;
   private readonly active: EncryptionKey;
+  private readonly hashKeys = new Map<string, Buffer>();
 
   constructor(
     keys: readonly EncryptionKey[],
@@ -43,6 +44,33 @@ export class SecretBox {
     return [VERSION, this.active.id, iv, ciphertext, tag]
       .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
       .join('.');
+  }
+
+  /**
+   * A keyed hash (HMAC-SHA-256 under a key derived from the active key with
+   * HKDF) for values that are only ever compared: one-time codes, call tokens.
+   * A stolen database alone cannot test guesses against it.
+   */
+  keyedHash(value: string): string {
+    return `${this.active.id}.${this.hmac(this.active.id, value).toString('base64url')}`;
+  }
+
+  /** Compares in constant time; false for anything malformed or under an unknown key. */
+  matchesKeyedHash(value: string, stored: string): boolean {
+    const [keyId, mac, extra] = stored.split('.');
+    if (!keyId || !mac || extra !== undefined || !this.keys.has(keyId)) return false;
+    const expected = Buffer.from(mac, 'base64url');
+    const actual = this.hmac(keyId, value);
+    return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+
+  private hmac(keyId: string, value: string): Buffer {
+    let key = this.hashKeys.get(keyId);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.keys.get(keyId)!, Buffer.alloc(0), 'keyed-hash v1', 32));
+      this.hashKeys.set(keyId, key);
+    }
+    return createHmac('sha256', key).update(value, 'utf8').digest();
   }
 
   open(sealed: string, context: string): Buffer {

@@ -1,26 +1,8 @@
-import { defaultPolicy } from '../../src/verification/policy';
-import { cryptoRandom } from '../../src/verification/ports';
-import { newProfile, type SecurityInfoProfile, totpContext } from '../../src/verification/profile';
-import { SecretBox } from '../../src/verification/secretBox';
-import { VerificationService } from '../../src/verification/service';
+import type { VerificationService } from '../../src/verification/service';
+import { totpContext } from '../../src/verification/profile';
 import { totpCodeAt } from '../../src/verification/totp';
-import { appCodeFor, base32Decode } from '../support/authenticatorApp';
-import { FrozenClock } from '../support/clock';
-import { testKey } from '../support/keys';
-
-function setup() {
-  const clock = new FrozenClock();
-  const secretBox = new SecretBox([testKey()], cryptoRandom);
-  const service = new VerificationService({ clock, random: cryptoRandom, secretBox, policy: defaultPolicy, issuer: 'Contoso' });
-  const profile = newProfile({ userId: 'aad:1', upn: 'adele@contoso.com', displayName: 'Adele Vance' });
-  /** What the person's app shows now for the enrollment in progress (read back from the URI, as the app does). */
-  const appCode = (p: SecurityInfoProfile = profile, at = clock.now()) => {
-    const pending = service.pendingAppEnrollment(p);
-    if (!pending) throw new Error('nothing pending');
-    return appCodeFor(pending.otpauthUri, at);
-  };
-  return { clock, secretBox, service, profile, appCode };
-}
+import { base32Decode } from '../support/authenticatorApp';
+import { setup } from '../support/service';
 
 const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
 
@@ -33,7 +15,7 @@ describe('adding an authenticator app', () => {
     expect(profile.methods).toHaveLength(1);
     expect(profile.pendingApp).toBeUndefined();
     expect(service.defaultMethod(profile)?.kind).toBe('authenticatorApp');
-    expect(service.isComplete(profile)).toBe(true);
+    expect(service.missingMethods(profile)).toEqual(['phone']);
   });
 
   it('the secret is 160 bits and is stored only sealed, bound to the user and method', () => {

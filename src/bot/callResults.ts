@@ -1,0 +1,60 @@
+import type { ConversationReference } from 'botbuilder';
+import type { Logger } from '../log';
+import type { CallOutcome } from '../verification/profile';
+import { VerificationService } from '../verification/service';
+import type { PersonState } from './personState';
+
+/** Twilio's final call statuses, as the verification service names them. */
+const ENDINGS: Record<string, CallOutcome> = {
+  'no-answer': 'noAnswer',
+  busy: 'busy',
+  failed: 'failed',
+  canceled: 'failed',
+  completed: 'hungUp',
+};
+
+export interface CallResultsDeps {
+  readonly state: PersonState;
+  readonly service: VerificationService;
+  readonly log: Logger;
+  /** Runs a proactive turn in a conversation, so a waiting dialog looks again. */
+  readonly wake: (reference: Partial<ConversationReference>) => Promise<void>;
+}
+
+/**
+ * What the voice webhooks do: find the person the call belongs to, let the
+ * verification service judge the key press or the ending, save, and wake the
+ * conversations waiting on it. The webhook payload itself is never trusted
+ * beyond the digit pressed: the dialog reads the outcome from the profile.
+ */
+export class CallResults {
+  constructor(private readonly deps: CallResultsDeps) {}
+
+  async keyPressed(callToken: string, digits: string): Promise<'verified' | 'wrongKey' | 'unknownCall' | 'locked'> {
+    const outcome = await this.change(callToken, (service, profile) => service.answerCall(profile, callToken, digits).status);
+    return outcome ?? 'unknownCall';
+  }
+
+  async callEnded(callToken: string, twilioStatus: string): Promise<void> {
+    const ending = ENDINGS[twilioStatus];
+    if (!ending) return;
+    await this.change(callToken, (service, profile) => service.recordCallEnd(profile, callToken, ending));
+  }
+
+  private async change<T>(
+    callToken: string,
+    judge: (service: VerificationService, profile: NonNullable<Parameters<VerificationService['phoneStatus']>[0]>) => T,
+  ): Promise<T | undefined> {
+    const personId = VerificationService.callTokenOwner(callToken);
+    if (!personId) return undefined;
+    const updated = await this.deps.state.update(personId, (doc) => (doc.profile ? judge(this.deps.service, doc.profile) : undefined));
+    if (!updated) return undefined;
+    // Wake every conversation of this person with a dialog running (the one that placed the call among them).
+    for (const [channelId, reference] of Object.entries(updated.doc.conversations)) {
+      if ((updated.doc.dialogs[channelId]?.dialogStack?.length ?? 0) > 0) {
+        await this.deps.wake(reference).catch((err) => this.deps.log.warn({ err, channelId }, 'could not wake the conversation'));
+      }
+    }
+    return updated.result;
+  }
+}

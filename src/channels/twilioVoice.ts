@@ -1,0 +1,64 @@
+import type { Request, Response, Server } from 'restify';
+import twilio from 'twilio';
+import type { CallResults } from '../bot/callResults';
+import type { Logger } from '../log';
+
+export interface VoiceRoutesDeps {
+  readonly calls: CallResults;
+  readonly log: Logger;
+  readonly publicBaseUrl: string;
+  /** Twilio's auth token signs every webhook; without it (dev outbox) no webhook is accepted. */
+  readonly twilioAuthToken?: string;
+}
+
+const SAY = {
+  verified: 'Thank you. Your phone is verified. You can hang up now.',
+  wrongKey: 'That was not the pound key, so your phone was not verified. You can ask for a new call in the chat. Goodbye.',
+  unknownCall: 'This verification call is no longer valid. Goodbye.',
+  locked: 'Verification is locked after too many attempts. Please contact your help desk. Goodbye.',
+} as const;
+
+/**
+ * Twilio's voice webhooks: the key pressed during a verification call, and
+ * the call's end. A request without a valid `X-Twilio-Signature` for the
+ * exact public URL gets 403 and changes nothing. In dev outbox mode a
+ * dev-only route answers a call instead.
+ */
+export function registerVoiceRoutes(server: Server, deps: VoiceRoutesDeps): void {
+  const signed = (req: Request): boolean => {
+    const signature = req.header('x-twilio-signature');
+    if (!deps.twilioAuthToken || !signature) return false;
+    const params = req.body && typeof req.body === 'object' ? (req.body as Record<string, string>) : {};
+    return twilio.validateRequest(deps.twilioAuthToken, signature, `${deps.publicBaseUrl}${req.url}`, params);
+  };
+  const refuse = (req: Request, res: Response) => {
+    deps.log.warn({ path: req.getPath() }, 'voice webhook without a valid Twilio signature refused');
+    res.send(403, { error: 'invalid signature' });
+  };
+  const token = (req: Request) => String(req.params.token ?? '');
+
+  server.post('/api/voice/:token', async (req, res) => {
+    if (!signed(req)) return refuse(req, res);
+    const outcome = await deps.calls.keyPressed(token(req), String((req.body as { Digits?: unknown })?.Digits ?? ''));
+    const twiml = new twilio.twiml.VoiceResponse();
+    twiml.say(SAY[outcome]);
+    twiml.hangup();
+    res.setHeader('content-type', 'text/xml');
+    res.sendRaw(200, twiml.toString());
+  });
+
+  server.post('/api/voice/:token/status', async (req, res) => {
+    if (!signed(req)) return refuse(req, res);
+    await deps.calls.callEnded(token(req), String((req.body as { CallStatus?: unknown })?.CallStatus ?? ''));
+    res.send(204);
+  });
+
+  if (!deps.twilioAuthToken) {
+    // Dev outbox mode only: there is no real call to answer, so a person trying the bot answers it here.
+    server.post('/api/dev/calls/:token/answer', async (req, res) => {
+      const digits = (req.body as { digits?: unknown } | undefined)?.digits;
+      const outcome = await deps.calls.keyPressed(token(req), typeof digits === 'string' ? digits : '#');
+      res.send(200, { outcome });
+    });
+  }
+}

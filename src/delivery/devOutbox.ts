@@ -1,0 +1,63 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { voiceUrls } from '../channels/voiceUrls';
+import type { Logger } from '../log';
+import { maskPhone } from '../verification/phone';
+import type { Clock, CodeSender, DeliveryResult } from '../verification/ports';
+
+export interface OutboxEntry {
+  readonly channel: 'sms' | 'voice' | 'email';
+  readonly to: string;
+  readonly body: string;
+  readonly at: string;
+  /** Voice only: POST here to answer the call as if # was pressed. */
+  readonly answerUrl?: string;
+}
+
+/**
+ * Delivery for local runs without Twilio or SMTP: every text, call and email
+ * is appended as one JSON line to `$DATA_DIR/outbox.jsonl`, where the person
+ * trying the bot reads their code. The log says that something was written,
+ * never what.
+ */
+export class DevOutbox implements CodeSender {
+  readonly file: string;
+
+  constructor(
+    dataDir: string,
+    private readonly publicBaseUrl: string,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
+    this.file = path.join(dataDir, 'outbox.jsonl');
+    fs.mkdirSync(dataDir, { recursive: true });
+  }
+
+  async sendSms(to: string, body: string): Promise<DeliveryResult> {
+    this.append({ channel: 'sms', to, body, at: this.now() });
+    return { ok: true };
+  }
+
+  async placeCall(to: string, call: { callToken: string; greeting: string }): Promise<DeliveryResult> {
+    this.append({
+      channel: 'voice',
+      to,
+      body: call.greeting,
+      answerUrl: voiceUrls(this.publicBaseUrl, call.callToken).devAnswer,
+      at: this.now(),
+    });
+    return { ok: true };
+  }
+
+  private append(entry: OutboxEntry): void {
+    fs.appendFileSync(this.file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+    this.log.info(
+      { channel: entry.channel, to: maskPhone(entry.to), outbox: this.file },
+      'dev outbox: message written (no Twilio configured)',
+    );
+  }
+
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+}

@@ -1,0 +1,115 @@
+import twilio from 'twilio';
+import { voiceUrls } from '../channels/voiceUrls';
+import type { Logger } from '../log';
+import { maskPhone } from '../verification/phone';
+import type { CodeSender, DeliveryFailure, DeliveryResult } from '../verification/ports';
+
+export interface TwilioSettings {
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly from: string;
+  /** Where the REST calls go instead of Twilio's own hosts (a proxy, a local double). */
+  readonly apiBaseUrl?: string;
+  readonly publicBaseUrl: string;
+}
+
+type RequestOptions<TData> = Parameters<typeof twilio.RequestClient.prototype.request<TData>>[0];
+
+/**
+ * Sends every SDK request to another origin, keeping the SDK's own auth,
+ * form encoding and error handling: only the scheme, host and port change.
+ */
+class RedirectingRequestClient extends twilio.RequestClient {
+  constructor(private readonly baseUrl: string) {
+    super({ timeout: 10_000 });
+  }
+
+  override request<TData>(opts: RequestOptions<TData>) {
+    const target = new URL(this.baseUrl);
+    const uri = new URL(opts.uri);
+    uri.protocol = target.protocol;
+    uri.host = target.host;
+    return super.request<TData>({ ...opts, uri: uri.toString() });
+  }
+}
+
+/** Twilio error codes (https://www.twilio.com/docs/api/errors) that no retry will change. */
+const PERMANENT: Record<number, DeliveryFailure> = {
+  21211: 'invalidNumber', // invalid 'To' phone number
+  13223: 'invalidNumber', // call: invalid phone number format
+  13224: 'invalidNumber', // call: invalid phone number
+  21614: 'notMobile', // 'To' number is not a valid mobile number
+  21408: 'unreachable', // permission to send an SMS has not been enabled for the region
+  21612: 'unreachable', // the 'To' number is not currently reachable via SMS
+  21215: 'unreachable', // geo permission for calls not enabled
+  21216: 'unreachable', // call blocked (high-risk number)
+  21610: 'optedOut', // the recipient replied STOP
+};
+
+interface TwilioError {
+  status?: number;
+  code?: number;
+}
+
+/**
+ * Texts and calls through Twilio. Transient failures (5xx, 429, time-outs,
+ * network errors) are retried with backoff; a permanent refusal comes back as
+ * a result the dialog turns into a clear message.
+ */
+export class TwilioSender implements CodeSender {
+  private readonly client: twilio.Twilio;
+
+  constructor(
+    private readonly settings: TwilioSettings,
+    private readonly log: Logger,
+    private readonly retry: { readonly delaysMs: readonly number[]; readonly sleep: (ms: number) => Promise<void> } = {
+      delaysMs: [250, 1000],
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    },
+  ) {
+    this.client = twilio(settings.accountSid, settings.authToken, {
+      httpClient: settings.apiBaseUrl ? new RedirectingRequestClient(settings.apiBaseUrl) : undefined,
+    });
+  }
+
+  sendSms(to: string, body: string): Promise<DeliveryResult> {
+    return this.attempt('sms', to, () => this.client.messages.create({ to, from: this.settings.from, body }));
+  }
+
+  placeCall(to: string, call: { callToken: string; greeting: string }): Promise<DeliveryResult> {
+    const urls = voiceUrls(this.settings.publicBaseUrl, call.callToken);
+    const twiml = new twilio.twiml.VoiceResponse();
+    // finishOnKey="" makes # itself the digit Twilio reports.
+    twiml.gather({ numDigits: 1, finishOnKey: '', action: urls.gather, method: 'POST', timeout: 15 }).say(call.greeting);
+    twiml.say('We did not get your answer. Goodbye.');
+    return this.attempt('voice', to, () =>
+      this.client.calls.create({
+        to,
+        from: this.settings.from,
+        twiml: twiml.toString(),
+        statusCallback: urls.status,
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: ['completed'],
+        timeout: 30,
+      }),
+    );
+  }
+
+  private async attempt(channel: 'sms' | 'voice', to: string, send: () => Promise<unknown>): Promise<DeliveryResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await send();
+        this.log.info({ channel, to: maskPhone(to), attempt }, 'twilio accepted');
+        return { ok: true };
+      } catch (err) {
+        const { status, code } = err as TwilioError;
+        const transient = status === undefined || status >= 500 || status === 429;
+        this.log.warn({ channel, to: maskPhone(to), status, twilioCode: code, attempt, transient }, 'twilio refused');
+        if (!transient) return { ok: false, failure: (code !== undefined && PERMANENT[code]) || 'rejected', permanent: true };
+        const delay = this.retry.delaysMs[attempt];
+        if (delay === undefined) return { ok: false, failure: 'unavailable', permanent: false };
+        await this.retry.sleep(delay);
+      }
+    }
+  }
+}

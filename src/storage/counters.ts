@@ -1,0 +1,37 @@
+import { AppError, PreconditionFailedError } from '../errors';
+import type { Counters } from '../verification/ports';
+import type { DocumentStore } from './store';
+
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Rate-limit counters in the store, so every instance counts together. Each
+ * window is a document that expires with it; a take is a conditional write,
+ * retried when another instance took first.
+ */
+export class StoreCounters implements Counters {
+  constructor(private readonly store: DocumentStore) {
+    if (!store) throw new Error('StoreCounters needs a store');
+  }
+
+  async take(key: string, limit: number, windowEndsAt: number): Promise<boolean> {
+    const id = `${key}@${windowEndsAt}`;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const current = await this.store.get<{ count: number }>('counters', id);
+      const count = current?.value.count ?? 0;
+      if (count >= limit) return false;
+      try {
+        await this.store.put(
+          'counters',
+          id,
+          { count: count + 1 },
+          current ? { ifMatch: current.etag, expiresAt: windowEndsAt } : { ifNoneMatch: '*', expiresAt: windowEndsAt },
+        );
+        return true;
+      } catch (err) {
+        if (!(err instanceof PreconditionFailedError)) throw err;
+      }
+    }
+    throw new AppError('counter_contended', `counter ${key} stayed contended after ${MAX_ATTEMPTS} attempts`);
+  }
+}

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DevOutbox } from '../../src/delivery/devOutbox';
+import { createLogger } from '../../src/log';
+import { StoreCounters } from '../../src/storage/counters';
+import { SqliteStore } from '../../src/storage/sqliteStore';
+import { defaultPolicy, type Policy } from '../../src/verification/policy';
+import { cryptoRandom } from '../../src/verification/ports';
+import { newProfile, type SecurityInfoProfile } from '../../src/verification/profile';
+import { SecretBox } from '../../src/verification/secretBox';
+import { VerificationService } from '../../src/verification/service';
+import { appCodeFor } from './authenticatorApp';
+import { FrozenClock } from './clock';
+import { testKey } from './keys';
+
+/** The verification service on real parts: SQLite counters in memory, the dev outbox in a temp folder, a frozen clock. */
+export function setup(policy: Policy = defaultPolicy) {
+  const clock = new FrozenClock();
+  const secretBox = new SecretBox([testKey()], cryptoRandom);
+  const store = new SqliteStore(':memory:', clock, cryptoRandom);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-'));
+  const outbox = new DevOutbox(dataDir, 'http://localhost:3978', clock, createLogger('silent'));
+  const service = new VerificationService({
+    clock,
+    random: cryptoRandom,
+    secretBox,
+    policy,
+    issuer: 'Contoso',
+    counters: new StoreCounters(store),
+    sender: outbox,
+  });
+  const profile = newProfile({ userId: 'aad:1', upn: 'adele@contoso.com', displayName: 'Adele Vance' });
+  /** What the person's app shows now for the enrollment in progress (read back from the URI, as the app does). */
+  const appCode = (p: SecurityInfoProfile = profile, at = clock.now()) => {
+    const pending = service.pendingAppEnrollment(p);
+    if (!pending) throw new Error('nothing pending');
+    return appCodeFor(pending.otpauthUri, at);
+  };
+  return { clock, secretBox, service, profile, appCode, outbox, store };
+}
