@@ -37,6 +37,20 @@ const samples: Record<CardName, object> = {
     methods: [{ label: 'Authenticator app', detail: 'Microsoft Authenticator' }],
   },
   chooseMethod: { orgName: 'Contoso', steps, choices: [{ title: 'Authenticator app', value: 'authenticatorApp' }] },
+  phoneNumber: {
+    orgName: 'Contoso',
+    steps,
+    country: 'US',
+    number: '',
+    method: 'sms',
+    countries: [
+      { title: 'United States (+1)', value: 'US' },
+      { title: 'United Kingdom (+44)', value: 'GB' },
+    ],
+  },
+  enterCode: { orgName: 'Contoso', steps, masked: '+1 ••• ••• 7890' },
+  calling: { orgName: 'Contoso', steps, masked: '+1 ••• ••• 7890' },
+  phoneRegistered: { orgName: 'Contoso', steps, masked: '+1 ••• ••• 7890', headline: 'Call answered' },
 };
 
 const renderer = new CardRenderer();

@@ -45,3 +45,9 @@ export function fact(card: Card | undefined, title: string): string | undefined 
   }
   return undefined;
 }
+
+/** The titles of a choice input's options. */
+export function choicesOf(card: Card | undefined, inputId: string): string[] {
+  const input = nodes(card).find((n) => n.type === 'Input.ChoiceSet' && n.id === inputId);
+  return ((input?.choices as Array<{ title: string }>) ?? []).map((c) => c.title);
+}

@@ -1,10 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
 import { ActivityTypes, TestAdapter } from 'botbuilder';
 import { turnErrorHandler } from '../../src/bot/turnErrors';
+import { DevOutbox } from '../../src/delivery/devOutbox';
 import { composeBot } from '../../src/index';
 import { createLogger } from '../../src/log';
 import { SqliteStore } from '../../src/storage/sqliteStore';
 import type { DocumentStore } from '../../src/storage/store';
+import { defaultPolicy, type Policy } from '../../src/verification/policy';
 import { cryptoRandom, type Random } from '../../src/verification/ports';
 import { type Card, cardOf, submitActions } from './cards';
 import { FrozenClock } from './clock';
@@ -29,7 +34,11 @@ class RecordingAdapter extends TestAdapter {
   }
 }
 
+/** A policy that requires only the authenticator app (the phone stays optional). */
+export const appOnlyPolicy: Policy = { ...defaultPolicy, requiredMethods: ['authenticatorApp'] };
+
 export interface ChatOptions {
+  readonly policy?: Policy;
   readonly clock?: FrozenClock;
   readonly store?: DocumentStore;
   readonly random?: Random;
@@ -46,13 +55,24 @@ export class Chat {
   readonly store: DocumentStore;
   readonly adapter: RecordingAdapter;
   readonly parts: ReturnType<typeof composeBot>;
+  readonly outbox: DevOutbox;
 
   constructor(options: ChatOptions = {}) {
     this.clock = options.clock ?? new FrozenClock();
     const random = options.random ?? cryptoRandom;
     this.store = options.store ?? new SqliteStore(':memory:', this.clock, random);
     const log = createLogger('silent');
-    this.parts = composeBot({ store: this.store, clock: this.clock, random, log, keys: [testKey()], orgName: 'Contoso' });
+    this.outbox = new DevOutbox(fs.mkdtempSync(path.join(os.tmpdir(), 'chat-')), 'http://localhost:3978', this.clock, log);
+    this.parts = composeBot({
+      store: this.store,
+      clock: this.clock,
+      random,
+      log,
+      keys: [testKey()],
+      orgName: 'Contoso',
+      sender: this.outbox,
+      policy: options.policy ?? defaultPolicy,
+    });
     const bot = this.parts.bot;
     this.adapter = new RecordingAdapter((context) => bot.run(context), {
       channelId: 'emulator',
@@ -70,6 +90,13 @@ export class Chat {
     const activity: Partial<Activity> =
       typeof input === 'string' ? { type: ActivityTypes.Message, text: input } : { type: ActivityTypes.Message, value: input };
     await this.adapter.processActivity(activity);
+    return this.adapter.shown.slice(before);
+  }
+
+  /** The bot wakes this conversation, as a call webhook does through a proactive turn. */
+  async wake(): Promise<Partial<Activity>[]> {
+    const before = this.adapter.shown.length;
+    await this.adapter.processActivity({ type: ActivityTypes.Event, name: 'ContinueConversation' });
     return this.adapter.shown.slice(before);
   }
 

@@ -53,7 +53,10 @@ describe('"Text me a code"', () => {
     const code = lastTextedCode(outbox.file);
     expect(JSON.stringify(profile)).not.toContain(code);
 
-    expect(service.verifyPhoneCode(profile, code)).toMatchObject({ status: 'verified', method: { kind: 'phone', e164: '+12015550123', verifiedBy: 'sms' } });
+    expect(service.verifyPhoneCode(profile, code)).toMatchObject({
+      status: 'verified',
+      method: { kind: 'phone', e164: '+12015550123', verifiedBy: 'sms' },
+    });
     expect(service.verifyPhoneCode(profile, code)).toEqual({ status: 'nothingPending' });
     expect(service.isComplete(profile)).toBe(false); // the app is still required
   });

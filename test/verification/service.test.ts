@@ -1,5 +1,5 @@
-import type { VerificationService } from '../../src/verification/service';
 import { totpContext } from '../../src/verification/profile';
+import type { VerificationService } from '../../src/verification/service';
 import { totpCodeAt } from '../../src/verification/totp';
 import { base32Decode } from '../support/authenticatorApp';
 import { setup } from '../support/service';
