@@ -1,6 +1,6 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../log';
-import type { CallOutcome } from '../verification/profile';
+import type { CallOutcome, SecurityInfoProfile } from '../verification/profile';
 import { VerificationService } from '../verification/service';
 import type { PersonState } from './personState';
 
@@ -31,24 +31,23 @@ export class CallResults {
   constructor(private readonly deps: CallResultsDeps) {}
 
   async keyPressed(callToken: string, digits: string): Promise<'verified' | 'wrongKey' | 'unknownCall' | 'locked'> {
-    const outcome = await this.change(callToken, (service, profile) => service.answerCall(profile, callToken, digits).status);
+    const outcome = await this.change(callToken, (profile) => this.deps.service.answerCall(profile, callToken, digits).status);
     return outcome ?? 'unknownCall';
   }
 
+  /** Only an ending the person has not heard of yet wakes the chat (Twilio reports "completed" after # too). */
   async callEnded(callToken: string, twilioStatus: string): Promise<void> {
     const ending = ENDINGS[twilioStatus];
     if (!ending) return;
-    await this.change(callToken, (service, profile) => service.recordCallEnd(profile, callToken, ending));
+    await this.change(callToken, (profile) => this.deps.service.recordCallEnd(profile, callToken, ending) || undefined);
   }
 
-  private async change<T>(
-    callToken: string,
-    judge: (service: VerificationService, profile: NonNullable<Parameters<VerificationService['phoneStatus']>[0]>) => T,
-  ): Promise<T | undefined> {
+  /** Applies `judge` to the call's person; saves and wakes their chats unless it returns undefined (nothing happened). */
+  private async change<T>(callToken: string, judge: (profile: SecurityInfoProfile) => T | undefined): Promise<T | undefined> {
     const personId = VerificationService.callTokenOwner(callToken);
     if (!personId) return undefined;
-    const updated = await this.deps.state.update(personId, (doc) => (doc.profile ? judge(this.deps.service, doc.profile) : undefined));
-    if (!updated) return undefined;
+    const updated = await this.deps.state.update(personId, (doc) => (doc.profile ? judge(doc.profile) : undefined));
+    if (updated?.result === undefined) return undefined;
     // Wake every conversation of this person with a dialog running (the one that placed the call among them).
     for (const [channelId, reference] of Object.entries(updated.doc.conversations)) {
       if ((updated.doc.dialogs[channelId]?.dialogStack?.length ?? 0) > 0) {

@@ -73,14 +73,20 @@ export class PersonState {
   /**
    * Changes a person's document outside a turn (a webhook): read, change,
    * write conditionally; re-read and retry when a turn wrote in between.
+   * A change that returns undefined did nothing and is not written.
    * Returns undefined when the person has no document.
    */
-  async update<T>(personId: string, change: (doc: PersonDocument) => T): Promise<{ result: T; doc: PersonDocument } | undefined> {
+  async update<T>(
+    personId: string,
+    change: (doc: PersonDocument) => T | undefined,
+  ): Promise<{ result: T | undefined; doc: PersonDocument } | undefined> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = await this.store.get<PersonDocument>('state', personId);
       if (!stored) return undefined;
       const doc = normalise(stored.value);
       const result = change(doc);
+      // Nothing changed: nothing to write.
+      if (result === undefined) return { result, doc };
       try {
         await this.store.put('state', personId, doc, { ifMatch: stored.etag });
         return { result, doc };

@@ -78,7 +78,9 @@ describe('the whole seed wizard: app, then phone', () => {
     const calls = callsFor(chat);
     const before = chat.adapter.shown.length;
     await calls.callEnded(callTokenOf(lastCall(chat.outbox.file)), 'no-answer');
-    expect(textsOf(chat.adapter.shown.slice(before))).toEqual([`The call wasn't answered. Choose "Call me again", or "Text me a code instead".`]);
+    expect(textsOf(chat.adapter.shown.slice(before))).toEqual([
+      `The call wasn't answered. Choose "Call me again", or "Text me a code instead".`,
+    ]);
 
     expect(textsOf(await chat.click('Call me again'))[0]).toMatch(/Please wait \d+ seconds/);
     chat.clock.advance(60_000);

@@ -6,11 +6,11 @@ import { loadConfig } from '../../src/config';
 import { type App, startApp } from '../../src/index';
 import { createLogger } from '../../src/log';
 import { appCodeFor } from '../support/authenticatorApp';
-import { cardOf, cardText, imageOf, submitActions } from '../support/cards';
+import { BotClient, TEAMS_USER } from '../support/botClient';
+import { cardOf, cardText, imageOf } from '../support/cards';
 import { ConnectorStub } from '../support/connectorStub';
+import { lastTextedCode } from '../support/outbox';
 import { decodeQrDataUri } from '../support/qr';
-
-const TEAMS_USER = { id: '29:1adele', name: 'Adele Vance', aadObjectId: '6f1a9a2e-5d43-4c0e-9b4a-6a1d2e3f4a5b' };
 
 describe('the bot over HTTP, as Teams reaches it', () => {
   let connector: ConnectorStub;
@@ -26,6 +26,7 @@ describe('the bot over HTTP, as Teams reaches it', () => {
     connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-e2e-'));
     await start();
+    client = new BotClient(app.url, connector);
   });
 
   afterAll(async () => {
@@ -34,44 +35,13 @@ describe('the bot over HTTP, as Teams reaches it', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  let seq = 0;
   let secret = '';
-  const activity = (extra: Partial<Activity>): Partial<Activity> => ({
-    type: 'message',
-    id: `in-${++seq}`,
-    channelId: 'msteams',
-    serviceUrl: connector.url,
-    from: TEAMS_USER,
-    recipient: { id: '28:bot', name: 'Security info' },
-    conversation: { id: 'a:personal-adele', conversationType: 'personal', tenantId: 'contoso-tenant', isGroup: false, name: '' },
-    channelData: { tenant: { id: 'contoso-tenant' } },
-    ...extra,
-  });
+  let client: BotClient;
+  const send = (extra: Partial<Activity>) => client.send(extra);
+  const click = (title: string, inputs: Record<string, string> = {}) => client.click(title, inputs);
+  const post = (body: unknown, contentType?: string) => client.post(body, contentType);
 
-  const post = async (body: unknown, contentType = 'application/json') => {
-    const response = await fetch(`${app.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': contentType },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return response.status;
-  };
-
-  /** Sends and returns what the connector received in reply. */
-  const send = async (extra: Partial<Activity>) => {
-    const before = connector.received.length;
-    expect(await post(activity(extra))).toBe(200);
-    return connector.received.slice(before);
-  };
-
-  const click = async (title: string, inputs: Record<string, string> = {}) => {
-    const card = [...connector.received].reverse().map(cardOf).find(Boolean);
-    const action = submitActions(card).find((a) => a.title === title);
-    if (!action) throw new Error(`no ${title}`);
-    return send({ value: { ...action.data, ...inputs } });
-  };
-
-  it('enrolls an authenticator app from the QR code pixels, across a restart, and removes the QR afterwards', async () => {
+  it('runs the whole wizard: the app from the QR code pixels (across a restart, QR removed afterwards), then the phone by text', async () => {
     const [welcome] = await send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'Security info' }] });
     expect(cardText(cardOf(welcome))).toContain('More information required');
     // The UPN comes from the Teams roster, not the display name.
@@ -87,14 +57,22 @@ describe('the bot over HTTP, as Teams reaches it', () => {
     // The bot restarts between the QR code and the code: nothing is lost.
     await app.close();
     await start();
+    client.appUrl = app.url;
 
     const replies = await click('Next', { code: appCodeFor(uri, Date.now()) });
     expect(replies.map((r) => r.text).filter(Boolean)).toContain('Your code was accepted: Microsoft Authenticator is registered.');
-    expect(cardText(cardOf(replies.at(-1)))).toContain('Success!');
+    expect(cardText(cardOf(replies.at(-1)))).toContain('What phone number would you like to use?');
 
     const update = connector.updates.find((u) => u.id === qrActivity!.id);
     expect(cardText(cardOf(update))).toContain('is registered');
     expect(JSON.stringify(update)).not.toContain(secret);
+
+    // The phone step, with the code read from the dev outbox as a person trying the bot would.
+    const [enterCode] = await click('Next', { country: 'US', number: '201-555-0123', method: 'sms' });
+    expect(cardText(cardOf(enterCode))).toContain('+1 ••• ••• 0123');
+    await click('Next', { code: lastTextedCode(path.join(dataDir, 'outbox.jsonl')) });
+    const [success] = await click('Next');
+    expect(cardText(cardOf(success))).toContain('Success!');
 
     const done = await click('Done');
     expect(done.map((r) => r.text)).toContain('You are all set. Your security info is up to date: you can close this chat.');
