@@ -9,17 +9,17 @@ import { ConfigError } from './errors';
  *
  * Only this module reads `process.env`; `src/index.ts` passes the result on.
  */
-const optional = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .optional();
-const url = z
-  .string()
-  .trim()
-  .transform((v) => (v === '' ? undefined : v))
-  .pipe(z.url().optional())
-  .optional();
+/** An optional setting: empty means unset; anything else must pass `schema`. */
+function optionalOf<T extends z.ZodType<unknown, string>>(schema: T) {
+  return z
+    .string()
+    .trim()
+    .transform((v) => (v === '' ? undefined : v))
+    .pipe(schema.optional())
+    .optional();
+}
+const optional = optionalOf(z.string());
+const url = optionalOf(z.url());
 
 export const settings = {
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3978), doc: 'HTTP port (0 = any free port)' },
@@ -31,12 +31,7 @@ export const settings = {
   MicrosoftAppId: { schema: optional, doc: 'Bot Framework app id; empty = local unauthenticated mode (Emulator / Playground)' },
   MicrosoftAppPassword: { schema: optional, doc: 'Bot Framework app secret (MultiTenant / SingleTenant)' },
   MicrosoftAppType: {
-    schema: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .pipe(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional())
-      .optional(),
+    schema: optionalOf(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
     doc: '`MultiTenant`, `SingleTenant` or `UserAssignedMSI`',
   },
   MicrosoftAppTenantId: { schema: optional, doc: 'Tenant of the bot registration (SingleTenant / UserAssignedMSI)' },
@@ -54,17 +49,7 @@ export const settings = {
   TWILIO_ACCOUNT_SID: { schema: optional, doc: 'Twilio account SID; empty = dev outbox' },
   TWILIO_AUTH_TOKEN: { schema: optional, doc: 'Twilio auth token (also checks the webhook signatures)' },
   TWILIO_FROM_NUMBER: {
-    schema: z
-      .string()
-      .trim()
-      .transform((v) => (v === '' ? undefined : v))
-      .pipe(
-        z
-          .string()
-          .regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +14255550100')
-          .optional(),
-      )
-      .optional(),
+    schema: optionalOf(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number like +14255550100')),
     doc: 'Twilio number (E.164) that sends texts and places calls',
   },
   TWILIO_API_BASE_URL: { schema: url, doc: "Where Twilio REST calls go (a proxy or a local double); default Twilio's own" },

@@ -218,13 +218,9 @@ export class VerificationService {
     const secret = this.deps.secretBox.open(pending.sealedSecret, totpContext(profile.userId, pending.id));
     const check = checkTotp(secret, code, now);
     if (!check.valid) {
-      pending.wrongCodes += 1;
-      const lockedNow = this.registerFailure(profile);
-      if (pending.wrongCodes >= this.deps.policy.attemptsPerCode) {
+      return this.wrongCode(profile, pending, () => {
         profile.pendingApp = undefined;
-        return lockedNow ?? { status: 'attemptsExhausted' };
-      }
-      return lockedNow ?? { status: 'wrong', attemptsLeft: this.deps.policy.attemptsPerCode - pending.wrongCodes };
+      });
     }
 
     const method: AuthenticatorAppMethod = {
@@ -326,13 +322,9 @@ export class VerificationService {
     const code = normaliseCode(input);
     if (!isCodeShaped(code)) return { status: 'malformed' };
     if (!this.deps.secretBox.matchesKeyedHash(`${pending.id}:${code}`, pending.codeHash)) {
-      pending.wrongCodes += 1;
-      const lockedNow = this.registerFailure(profile);
-      if (pending.wrongCodes >= this.deps.policy.attemptsPerCode) {
+      return this.wrongCode(profile, pending, () => {
         profile.pendingPhone = undefined;
-        return lockedNow ?? { status: 'attemptsExhausted' };
-      }
-      return lockedNow ?? { status: 'wrong', attemptsLeft: this.deps.policy.attemptsPerCode - pending.wrongCodes };
+      });
     }
     return { status: 'verified', method: this.registerPhone(profile, pending) };
   }
@@ -460,6 +452,18 @@ export class VerificationService {
   private attemptsBeforeLock(profile: SecurityInfoProfile): number {
     const threshold = this.deps.policy.lockoutThreshold;
     return threshold - (profile.throttle.consecutiveFailures % threshold);
+  }
+
+  /**
+   * A wrong code for a challenge in progress: counted on the challenge and on
+   * the account. The last allowed one (5 by default) voids the challenge.
+   */
+  private wrongCode(profile: SecurityInfoProfile, pending: { wrongCodes: number }, voidChallenge: () => void): CodeResult {
+    pending.wrongCodes += 1;
+    const lockedNow = this.registerFailure(profile);
+    const attemptsLeft = this.deps.policy.attemptsPerCode - pending.wrongCodes;
+    if (attemptsLeft <= 0) voidChallenge();
+    return lockedNow ?? (attemptsLeft <= 0 ? { status: 'attemptsExhausted' } : { status: 'wrong', attemptsLeft });
   }
 
   /** Counts a failure; returns the lock it caused, if any. */
