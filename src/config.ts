@@ -37,7 +37,10 @@ export const settings = {
   MicrosoftAppTenantId: { schema: optional, doc: 'Tenant of the bot registration (SingleTenant / UserAssignedMSI)' },
   ORG_NAME: { schema: z.string().trim().min(1).max(64).default('Contoso'), doc: 'Issuer in the otpauth URI and name on the cards' },
   ALLOWED_TENANT_ID: { schema: optional, doc: 'When set, activities from other Entra tenants are refused' },
-  POLICY_FILE: { schema: optional, doc: 'Per-role required methods and limits (reserved: the built-in policy is used for now)' },
+  POLICY_FILE: {
+    schema: optional,
+    doc: 'Policy per role (YAML or JSON): enabled and required methods, limits, countries, domains. Default: the built-in policy',
+  },
   ENCRYPTION_KEYS: {
     schema: optional,
     doc: 'Keys for secrets at rest: `kid:base64key[,kid:base64key...]`, 32-byte keys, the first one encrypts. Default: a dev key generated into `DATA_DIR` (with a warning)',
@@ -53,14 +56,20 @@ export const settings = {
     doc: 'Twilio number (E.164) that sends texts and places calls',
   },
   TWILIO_API_BASE_URL: { schema: url, doc: "Where Twilio REST calls go (a proxy or a local double); default Twilio's own" },
-  SMTP_URL: { schema: optional, doc: 'SMTP server for email codes; empty = dev outbox (reserved)' },
-  MAIL_FROM: { schema: optional, doc: 'Sender address of emails (reserved)' },
-  DIRECTORY_FILE: { schema: optional, doc: 'Who belongs to the organisation: upn, name, role, phones (reserved)' },
+  SMTP_URL: { schema: optional, doc: 'SMTP server for email codes, e.g. smtps://user:pass@smtp.contoso.com; empty = dev outbox' },
+  MAIL_FROM: { schema: optional, doc: 'Sender address of emails (required with SMTP_URL)' },
+  DIRECTORY_FILE: {
+    schema: optional,
+    doc: 'Who belongs to the organisation (CSV or JSON): upn, displayName, role, phones. Default: directory.sample.json',
+  },
   HELPDESK_CHANNEL_ID: { schema: optional, doc: 'Teams channel conversation id where tickets are posted (reserved)' },
   HELPDESK_SERVICE_URL: { schema: url, doc: 'Service URL of that Teams channel (reserved)' },
   HELPDESK_AGENT_IDS: { schema: optional, doc: 'Comma-separated AAD object ids allowed to act on tickets (reserved)' },
   HELPDESK_WEBHOOK_URL: { schema: url, doc: 'Where tickets are also POSTed as JSON (reserved)' },
-  ADMIN_API_KEY: { schema: optional, doc: 'Bearer key for the admin / audit HTTP routes; empty = routes off (reserved)' },
+  ADMIN_API_KEY: {
+    schema: optionalOf(z.string().min(24, 'must be at least 24 characters')),
+    doc: 'Bearer key for the admin / audit HTTP routes; empty = routes off',
+  },
   QR_IMAGE_MODE: { schema: z.enum(['datauri', 'url']).default('datauri'), doc: '`datauri` (reserved: `url` comes with the Teams package)' },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -99,6 +108,11 @@ export interface Config {
     readonly apiBaseUrl?: string;
   };
   readonly qrImageMode: 'datauri' | 'url';
+  readonly policyFile?: string;
+  readonly directoryFile?: string;
+  /** Absent: emails go to the dev outbox. */
+  readonly smtp?: { readonly url: string; readonly from: string };
+  readonly adminApiKey?: string;
   readonly logLevel: Raw['LOG_LEVEL'];
 }
 
@@ -141,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (s.MicrosoftAppId && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword) {
     throw new ConfigError('MicrosoftAppPassword', 'is required when MicrosoftAppId is set');
   }
+  if (s.SMTP_URL && !s.MAIL_FROM) throw new ConfigError('MAIL_FROM', 'is required when SMTP_URL is set');
   const twilioSet = [s.TWILIO_ACCOUNT_SID, s.TWILIO_AUTH_TOKEN, s.TWILIO_FROM_NUMBER];
   if (twilioSet.some(Boolean) && !twilioSet.every(Boolean)) {
     const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).find((name) => !s[name]);
@@ -170,6 +185,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
           }
         : undefined,
     qrImageMode: s.QR_IMAGE_MODE,
+    policyFile: s.POLICY_FILE,
+    directoryFile: s.DIRECTORY_FILE,
+    smtp: s.SMTP_URL && s.MAIL_FROM ? { url: s.SMTP_URL, from: s.MAIL_FROM } : undefined,
+    adminApiKey: s.ADMIN_API_KEY,
     logLevel: s.LOG_LEVEL,
   };
 }

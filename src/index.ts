@@ -8,15 +8,20 @@ import { EnrollmentBot } from './bot/enrollmentBot';
 import { PersonState } from './bot/personState';
 import { qrPngDataUri } from './bot/qr';
 import { turnErrorHandler } from './bot/turnErrors';
+import { registerAdminRoutes } from './channels/adminRoutes';
 import { registerVoiceRoutes } from './channels/twilioVoice';
 import { type Config, loadConfig } from './config';
 import { DevOutbox } from './delivery/devOutbox';
+import { combineSenders, SmtpSender } from './delivery/smtpSender';
 import { TwilioSender } from './delivery/twilioSender';
 import { loadOrCreateDevKey } from './devKey';
 import { MainDialog } from './dialogs/mainDialog';
+import { Directory, loadDirectory, SAMPLE_DIRECTORY } from './directory';
 import { ConfigError } from './errors';
 import { createLogger, type Logger } from './log';
+import { loadPolicyFile } from './policyFile';
 import { createServer } from './server';
+import { StoreAuditLog } from './storage/auditStore';
 import { StoreCounters } from './storage/counters';
 import { SqliteStore } from './storage/sqliteStore';
 import type { DocumentStore } from './storage/store';
@@ -45,6 +50,7 @@ export interface BotParts {
   readonly keys: readonly EncryptionKey[];
   readonly orgName: string;
   readonly policy?: Policy;
+  readonly directory?: Directory;
   readonly allowedTenantId?: string;
   readonly sender: CodeSender;
 }
@@ -52,15 +58,19 @@ export interface BotParts {
 /** Services → dialogs → bot, over a store. The HTTP server and the dialog tests both start here. */
 export function composeBot(parts: BotParts) {
   const { store, clock, random, log, orgName } = parts;
+  const policy = parts.policy ?? defaultPolicy;
+  const audit = new StoreAuditLog(store, random);
   const service = new VerificationService({
     clock,
     random,
     secretBox: new SecretBox(parts.keys, random),
-    policy: parts.policy ?? defaultPolicy,
+    policy,
     issuer: orgName,
     counters: new StoreCounters(store),
     sender: parts.sender,
+    audit,
   });
+  const directory = parts.directory ?? new Directory([]);
   const presenter = new ChannelPresenter(log);
   const state = new PersonState(store);
   const dialog = new MainDialog({
@@ -78,8 +88,15 @@ export function composeBot(parts: BotParts) {
     replace: (context, id, card) => presenter.replace(context, id, card),
     qrImage: qrPngDataUri,
   });
-  const bot = new EnrollmentBot({ state, dialog, log, orgName, allowedTenantId: parts.allowedTenantId });
-  return { bot, service, state };
+  const bot = new EnrollmentBot({
+    state,
+    dialog,
+    log,
+    orgName,
+    roleOf: (upn) => directory.find(upn)?.role ?? policy.defaultRole,
+    allowedTenantId: parts.allowedTenantId,
+  });
+  return { bot, service, state, audit };
 }
 
 /**
@@ -100,19 +117,30 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     );
   }
 
+  // Files first: a bad policy or directory stops the start before anything is opened.
+  const policy = config.policyFile ? loadPolicyFile(config.policyFile) : defaultPolicy;
+  const directory = loadDirectory(config.directoryFile ?? SAMPLE_DIRECTORY, new Set(Object.keys(policy.roles)));
   const store = new SqliteStore(path.join(config.dataDir, 'security-info.sqlite'), clock, random);
-  const sender = config.twilio
-    ? new TwilioSender({ ...config.twilio, publicBaseUrl: config.publicBaseUrl }, log)
-    : new DevOutbox(config.dataDir, config.publicBaseUrl, clock, log);
-  if (!config.twilio)
-    log.warn({ outbox: (sender as DevOutbox).file }, 'Twilio is not configured: texts and calls go to the dev outbox file.');
-  const { bot, service, state } = composeBot({
+  const outbox = new DevOutbox(config.dataDir, config.publicBaseUrl, clock, log);
+  const sender = combineSenders(
+    config.twilio ? new TwilioSender({ ...config.twilio, publicBaseUrl: config.publicBaseUrl }, log) : outbox,
+    config.smtp ? new SmtpSender(config.smtp.url, config.smtp.from, log) : outbox,
+  );
+  if (!config.twilio || !config.smtp) {
+    log.warn(
+      { outbox: outbox.file, twilio: !!config.twilio, smtp: !!config.smtp },
+      'Twilio or SMTP is not configured: those texts, calls and emails go to the dev outbox file.',
+    );
+  }
+  const { bot, service, state, audit } = composeBot({
     store,
     clock,
     random,
     log,
     keys,
     sender,
+    policy,
+    directory,
     orgName: config.orgName,
     allowedTenantId: config.allowedTenantId,
   });
@@ -138,6 +166,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   const server = createServer({ adapter, bot, log });
   registerVoiceRoutes(server, { calls, log, publicBaseUrl: config.publicBaseUrl, twilioAuthToken: config.twilio?.authToken });
+  if (config.adminApiKey) registerAdminRoutes(server, { apiKey: config.adminApiKey, audit, log });
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;
@@ -154,9 +183,9 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 }
 
 async function main(): Promise<void> {
-  let config: Config;
+  let app: App;
   try {
-    config = loadConfig();
+    app = await startApp(loadConfig());
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Configuration error: ${err.message}`);
@@ -164,7 +193,6 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await startApp(config);
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'stopping');
     await app.close();

@@ -31,15 +31,13 @@ const samples: Record<CardName, object> = {
     defaultMethod: 'Microsoft Authenticator – code',
     methods: [{ label: 'Authenticator app', detail: 'Microsoft Authenticator' }],
   },
-  securityInfoSummary: {
-    orgName: 'Contoso',
-    defaultMethod: 'Microsoft Authenticator – code',
-    methods: [{ label: 'Authenticator app', detail: 'Microsoft Authenticator' }],
-  },
   chooseMethod: { orgName: 'Contoso', steps, choices: [{ title: 'Authenticator app', value: 'authenticatorApp' }] },
   phoneNumber: {
     orgName: 'Contoso',
     steps,
+    title: 'Phone',
+    office: false,
+    extension: '',
     country: 'US',
     number: '',
     method: 'sms',
@@ -48,9 +46,52 @@ const samples: Record<CardName, object> = {
       { title: 'United Kingdom (+44)', value: 'GB' },
     ],
   },
-  enterCode: { orgName: 'Contoso', steps, masked: '+1 ••• ••• 7890' },
-  calling: { orgName: 'Contoso', steps, masked: '+1 ••• ••• 7890' },
-  phoneRegistered: { orgName: 'Contoso', steps, masked: '+1 ••• ••• 7890', headline: 'Call answered' },
+  enterCode: { orgName: 'Contoso', steps, title: 'Phone', masked: '+1 ••• ••• 7890' },
+  calling: { orgName: 'Contoso', steps, masked: '+1 ••• ••• 7890', office: false },
+  methodRegistered: {
+    orgName: 'Contoso',
+    steps,
+    title: 'Phone',
+    headline: 'Call answered',
+    message: 'Your phone +1 ••• ••• 7890 was registered successfully.',
+  },
+  emailAddress: { orgName: 'Contoso', steps, address: '' },
+  securityQuestions: {
+    orgName: 'Contoso',
+    steps,
+    questions: [
+      { id: 'q1', text: 'What was the name of your first pet?' },
+      { id: 'q2', text: 'In which city was your first job?' },
+    ],
+    slots: [
+      { number: 1, chosen: 'q1' },
+      { number: 2, chosen: '' },
+      { number: 3, chosen: '' },
+    ],
+  },
+  manage: {
+    orgName: 'Contoso',
+    heading: 'Your security info is set up',
+    defaultMethod: 'Microsoft Authenticator – code',
+    mfaStatus: 'meets the requirements',
+    ssprStatus: 'needs 1 more method',
+    methods: [
+      { id: 'm1', label: 'Authenticator app', detail: 'Microsoft Authenticator', canChange: false },
+      { id: 'm2', label: 'Phone', detail: '+1 ••• ••• 7890', canChange: true },
+    ],
+  },
+  confirmDelete: {
+    label: 'Phone',
+    detail: '+1 ••• ••• 7890',
+    consequences: ['Your default sign-in method will become Microsoft Authenticator – code.'],
+  },
+  changeDefault: {
+    current: 'm1:code',
+    options: [
+      { title: 'Microsoft Authenticator – code', value: 'm1:code' },
+      { title: 'Phone – call +1 ••• ••• 7890', value: 'm2:call' },
+    ],
+  },
 };
 
 const renderer = new CardRenderer();

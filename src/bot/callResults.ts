@@ -31,7 +31,10 @@ export class CallResults {
   constructor(private readonly deps: CallResultsDeps) {}
 
   async keyPressed(callToken: string, digits: string): Promise<'verified' | 'wrongKey' | 'unknownCall' | 'locked'> {
-    const outcome = await this.change(callToken, (profile) => this.deps.service.answerCall(profile, callToken, digits).status);
+    const outcome = await this.change(
+      callToken,
+      async (profile) => (await this.deps.service.answerCall(profile, callToken, digits)).status,
+    );
     return outcome ?? 'unknownCall';
   }
 
@@ -43,7 +46,10 @@ export class CallResults {
   }
 
   /** Applies `judge` to the call's person; saves and wakes their chats unless it returns undefined (nothing happened). */
-  private async change<T>(callToken: string, judge: (profile: SecurityInfoProfile) => T | undefined): Promise<T | undefined> {
+  private async change<T>(
+    callToken: string,
+    judge: (profile: SecurityInfoProfile) => Promise<T | undefined> | T | undefined,
+  ): Promise<T | undefined> {
     const personId = VerificationService.callTokenOwner(callToken);
     if (!personId) return undefined;
     const updated = await this.deps.state.update(personId, (doc) => (doc.profile ? judge(doc.profile) : undefined));

@@ -12,12 +12,16 @@ export type CardName =
   | 'scanQrCode'
   | 'qrCodeRemoved'
   | 'success'
-  | 'securityInfoSummary'
   | 'chooseMethod'
   | 'phoneNumber'
   | 'enterCode'
   | 'calling'
-  | 'phoneRegistered';
+  | 'methodRegistered'
+  | 'emailAddress'
+  | 'securityQuestions'
+  | 'manage'
+  | 'confirmDelete'
+  | 'changeDefault';
 
 /** A choice a card offers, as text channels and typed replies see it. */
 export interface CardAction {

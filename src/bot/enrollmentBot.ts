@@ -13,6 +13,8 @@ export interface EnrollmentBotDeps {
   readonly dialog: Dialog;
   readonly log: Logger;
   readonly orgName: string;
+  /** The person's role, from the directory (the policy's default role for people it does not know). */
+  readonly roleOf: (upn: string) => string;
   /** When set, only this Entra tenant is served. */
   readonly allowedTenantId?: string;
 }
@@ -26,7 +28,7 @@ export class EnrollmentBot extends ActivityHandler {
 
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
-    for (const name of ['state', 'dialog', 'log', 'orgName'] as const) {
+    for (const name of ['state', 'dialog', 'log', 'orgName', 'roleOf'] as const) {
       if (!deps[name]) throw new Error(`EnrollmentBot needs ${name}`);
     }
     this.dialogs = new DialogSet(deps.state.dialogStateAccessor()).add(deps.dialog);
@@ -76,8 +78,10 @@ export class EnrollmentBot extends ActivityHandler {
     const doc = this.deps.state.get(context);
     if (!doc.profile) {
       const person = await describePerson(context, personIdOf(context.activity)!, this.deps.log);
-      doc.profile = newProfile({ userId: person.id, upn: person.upn, displayName: person.displayName });
+      doc.profile = newProfile({ userId: person.id, upn: person.upn, displayName: person.displayName, role: this.deps.roleOf(person.upn) });
     }
+    // The directory may have moved the person to another role since.
+    doc.profile.role = this.deps.roleOf(doc.profile.upn);
     const reference = TurnContext.getConversationReference(context.activity);
     delete reference.activityId; // changes every turn; the rest is where to reach the person
     doc.conversations[context.activity.channelId] = JSON.parse(JSON.stringify(reference));

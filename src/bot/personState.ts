@@ -84,7 +84,7 @@ export class PersonState {
       const stored = await this.store.get<PersonDocument>('state', personId);
       if (!stored) return undefined;
       const doc = normalise(stored.value);
-      const result = change(doc);
+      const result = await change(doc);
       // Nothing changed: nothing to write.
       if (result === undefined) return { result, doc };
       try {

@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { voiceUrls } from '../channels/voiceUrls';
 import type { Logger } from '../log';
+import { maskEmail } from '../verification/email';
 import { maskPhone } from '../verification/phone';
 import type { Clock, CodeSender, DeliveryResult } from '../verification/ports';
 
 export interface OutboxEntry {
   readonly channel: 'sms' | 'voice' | 'email';
   readonly to: string;
+  readonly subject?: string;
   readonly body: string;
   readonly at: string;
   /** Voice only: POST here to answer the call as if # was pressed. */
@@ -38,10 +40,11 @@ export class DevOutbox implements CodeSender {
     return { ok: true };
   }
 
-  async placeCall(to: string, call: { callToken: string; greeting: string }): Promise<DeliveryResult> {
+  async placeCall(to: string, call: { callToken: string; greeting: string; extension?: string }): Promise<DeliveryResult> {
     this.append({
       channel: 'voice',
       to,
+      ...(call.extension ? { extension: call.extension } : {}),
       body: call.greeting,
       answerUrl: voiceUrls(this.publicBaseUrl, call.callToken).devAnswer,
       at: this.now(),
@@ -49,12 +52,15 @@ export class DevOutbox implements CodeSender {
     return { ok: true };
   }
 
+  async sendEmail(to: string, subject: string, body: string): Promise<DeliveryResult> {
+    this.append({ channel: 'email', to, subject, body, at: this.now() });
+    return { ok: true };
+  }
+
   private append(entry: OutboxEntry): void {
     fs.appendFileSync(this.file, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
-    this.log.info(
-      { channel: entry.channel, to: maskPhone(entry.to), outbox: this.file },
-      'dev outbox: message written (no Twilio configured)',
-    );
+    const to = entry.channel === 'email' ? maskEmail(entry.to) : maskPhone(entry.to);
+    this.log.info({ channel: entry.channel, to, outbox: this.file }, 'dev outbox: message written (no Twilio or SMTP configured)');
   }
 
   private now(): string {

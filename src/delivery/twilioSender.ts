@@ -56,7 +56,7 @@ interface TwilioError {
  * network errors) are retried with backoff; a permanent refusal comes back as
  * a result the dialog turns into a clear message.
  */
-export class TwilioSender implements CodeSender {
+export class TwilioSender implements Pick<CodeSender, 'sendSms' | 'placeCall'> {
   private readonly client: twilio.Twilio;
 
   constructor(
@@ -76,7 +76,7 @@ export class TwilioSender implements CodeSender {
     return this.attempt('sms', to, () => this.client.messages.create({ to, from: this.settings.from, body }));
   }
 
-  placeCall(to: string, call: { callToken: string; greeting: string }): Promise<DeliveryResult> {
+  placeCall(to: string, call: { callToken: string; greeting: string; extension?: string }): Promise<DeliveryResult> {
     const urls = voiceUrls(this.settings.publicBaseUrl, call.callToken);
     const twiml = new twilio.twiml.VoiceResponse();
     // finishOnKey="" makes # itself the digit Twilio reports.
@@ -91,6 +91,8 @@ export class TwilioSender implements CodeSender {
         statusCallbackMethod: 'POST',
         statusCallbackEvent: ['completed'],
         timeout: 30,
+        // An office extension is dialled once the call connects ("w" waits half a second).
+        ...(call.extension ? { sendDigits: `wwww${call.extension}` } : {}),
       }),
     );
   }

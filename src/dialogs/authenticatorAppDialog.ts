@@ -5,13 +5,9 @@ import type { CodeResult } from '../verification/service';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
 import type { DialogDeps } from './deps';
 import { DOWNLOAD_URL, inAbout, MICROSOFT_AUTHENTICATOR, OTHER_AUTHENTICATOR, type ProgressStep } from './labels';
-import type { MethodResult } from './methodResult';
+import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export const AUTHENTICATOR_APP_DIALOG = 'authenticatorApp';
-
-export interface MethodDialogOptions {
-  readonly progress: readonly ProgressStep[];
-}
 
 interface AppData {
   microsoft: boolean;
@@ -129,10 +125,14 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
     } as const;
   }
 
-  private verifyCode(turn: FlowTurn<AppData>, reply: Reply): Transition {
+  private async verifyCode(turn: FlowTurn<AppData>, reply: Reply): Promise<Transition> {
     const code = reply.values.code ?? '';
     if (code.trim() === '') return { say: 'Enter the 6-digit code that your app shows for this account, then choose Next.' };
-    const result: CodeResult = this.deps.service.verifyAuthenticatorApp(this.deps.profile(turn.context), code);
+    const result: CodeResult = await this.deps.service.verifyAuthenticatorApp(
+      this.deps.profile(turn.context),
+      code,
+      turn.context.activity.channelId,
+    );
     switch (result.status) {
       case 'verified':
         turn.retireWith({ appName: appName(turn.data), headline: `${appName(turn.data)} is registered.`, verified: true });

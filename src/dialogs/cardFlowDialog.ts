@@ -228,9 +228,10 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const { card, action, ...rest } = value as Record<string, unknown>;
       if (card !== state.nonce || typeof action !== 'string') return 'stale';
+      // Inputs and the card's own data (e.g. which method a button is for); handlers check what they read.
       const values: Record<string, string> = {};
-      for (const [key, v] of Object.entries(rest)) {
-        if (typeof v === 'string' && state.inputs.includes(key)) values[key] = v.slice(0, MAX_VALUE_LENGTH);
+      for (const [key, v] of Object.entries(rest).slice(0, 50)) {
+        if (typeof v === 'string') values[key] = v.slice(0, MAX_VALUE_LENGTH);
       }
       return { action, values };
     }

@@ -7,6 +7,7 @@ const START_OVER = /^(start over|restart|reset)$/i;
 export const HELP_TEXT = [
   'I help you set up your security info: the ways you prove who you are when you sign in or reset your password.',
   'You can say:',
+  '- "security info" to see your methods, add, change or delete one, or change your default',
   '- "start" to set up or review your security info',
   '- "start over" to begin the current setup again',
   '- "cancel" to stop what we are doing (anything you finished is kept)',
@@ -18,6 +19,9 @@ export const HELP_TEXT = [
  * and start over. Every root dialog of the bot inherits it.
  */
 export abstract class InterruptibleDialog extends ComponentDialog {
+  /** Words that jump to a dialog from anywhere (e.g. "security info" → manage mode). */
+  protected commands: ReadonlyArray<{ readonly pattern: RegExp; readonly dialogId: string }> = [];
+
   protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
     const interrupted = await this.interrupt(innerDc);
     if (interrupted) return interrupted.status === DialogTurnStatus.waiting ? innerDc.endDialog() : interrupted;
@@ -44,6 +48,11 @@ export abstract class InterruptibleDialog extends ComponentDialog {
           : 'There is nothing to cancel. Say "help" to see what I can do.',
       );
       return { status: DialogTurnStatus.cancelled };
+    }
+    const command = this.commands.find((c) => c.pattern.test(text));
+    if (command) {
+      await innerDc.cancelAllDialogs();
+      return innerDc.beginDialog(command.dialogId);
     }
     if (START_OVER.test(text)) {
       await innerDc.cancelAllDialogs();

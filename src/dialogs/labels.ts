@@ -1,10 +1,26 @@
+import { maskEmail } from '../verification/email';
 import { maskPhone } from '../verification/phone';
-import type { MethodKind, SecurityInfoProfile, SecurityMethod } from '../verification/profile';
+import type { MethodKind, PhoneVariant, SecurityInfoProfile, SecurityMethod } from '../verification/profile';
+import { isPhoneMethod } from '../verification/profile';
 import type { VerificationService } from '../verification/service';
 
 /** Words people see for each method; one place, so every card and message agrees. */
-const KIND_LABEL: Record<MethodKind, string> = { authenticatorApp: 'Authenticator app', phone: 'Phone' };
-const STEP_LABEL: Record<MethodKind, string> = { authenticatorApp: 'App', phone: 'Phone' };
+const KIND_LABEL: Record<MethodKind, string> = {
+  authenticatorApp: 'Authenticator app',
+  phone: 'Phone',
+  alternatePhone: 'Alternate phone',
+  officePhone: 'Office phone',
+  email: 'Email',
+  securityQuestions: 'Security questions',
+};
+const STEP_LABEL: Record<MethodKind, string> = {
+  authenticatorApp: 'App',
+  phone: 'Phone',
+  alternatePhone: 'Alternate phone',
+  officePhone: 'Office phone',
+  email: 'Email',
+  securityQuestions: 'Questions',
+};
 
 export const MICROSOFT_AUTHENTICATOR = 'Microsoft Authenticator';
 export const OTHER_AUTHENTICATOR = 'Authenticator app';
@@ -15,15 +31,24 @@ export function kindLabel(kind: MethodKind): string {
   return KIND_LABEL[kind];
 }
 
-/** How the default sign-in method reads: "Microsoft Authenticator – code", "Phone – call +1 ••• ••• 7890". */
-export function signInLabel(method: SecurityMethod | undefined): string {
-  if (!method) return 'none yet';
-  return method.kind === 'authenticatorApp' ? `${method.appName} – code` : `Phone – call ${maskPhone(method.e164)}`;
+/** One line per method: which one it is, masked. */
+export function methodDetail(method: SecurityMethod): string {
+  if (method.kind === 'authenticatorApp') return method.appName;
+  if (isPhoneMethod(method)) return method.extension ? `${maskPhone(method.e164)} ext. ${method.extension}` : maskPhone(method.e164);
+  if (method.kind === 'email') return maskEmail(method.address);
+  return `${method.answers.length} questions`;
 }
 
-/** One line per method: what it is and which one (masked). */
-export function methodDetail(method: SecurityMethod): string {
-  return method.kind === 'authenticatorApp' ? method.appName : maskPhone(method.e164);
+/** How a way of signing in reads: "Microsoft Authenticator – code", "Phone – call +1 ••• ••• 7890". */
+export function signInLabel(method: SecurityMethod | undefined, variant: PhoneVariant = 'call'): string {
+  if (!method) return 'none yet';
+  if (method.kind === 'authenticatorApp') return `${method.appName} – code`;
+  return `${KIND_LABEL[method.kind]} – ${variant} ${methodDetail(method)}`;
+}
+
+/** The default sign-in method of a profile, as the cards show it. */
+export function defaultSignIn(service: VerificationService, profile: SecurityInfoProfile): string {
+  return signInLabel(service.defaultMethod(profile), service.defaultVariant(profile));
 }
 
 /** The methods as the Success and summary cards list them. */
@@ -38,10 +63,10 @@ export interface ProgressStep {
   readonly current: boolean;
 }
 
-/** The wizard's step indicator ("1 App · 2 Phone"), from the policy and what is registered. */
+/** The wizard's step indicator ("1 App · 2 Phone"), from the role's policy and what is registered. */
 export function progressSteps(service: VerificationService, profile: SecurityInfoProfile, current?: MethodKind): ProgressStep[] {
   const missing = new Set(service.missingMethods(profile));
-  return service.policy.requiredMethods.map((kind, i) => ({
+  return service.roleOf(profile).requiredMethods.map((kind, i) => ({
     number: i + 1,
     name: STEP_LABEL[kind],
     done: !missing.has(kind),

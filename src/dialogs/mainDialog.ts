@@ -1,53 +1,48 @@
 import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { AuthenticatorAppDialog } from './authenticatorAppDialog';
 import type { DialogDeps } from './deps';
+import { EmailDialog } from './emailDialog';
 import { InterruptibleDialog } from './interruptibleDialog';
-import { methodRows, signInLabel } from './labels';
+import { MANAGE_DIALOG, ManageDialog } from './manageDialog';
 import { PhoneDialog } from './phoneDialog';
+import { QuestionsDialog } from './questionsDialog';
 import { WIZARD_DIALOG, WizardDialog, type WizardResult } from './wizardDialog';
 
 export const MAIN_DIALOG = 'main';
 const ROUTE = 'main.route';
 
+/** What people type to reach manage mode. */
+const MANAGE = /^(security info|my (security )?(info|methods)|manage( my security info)?|methods)$/i;
+
 /**
  * The root: a person whose security info falls short of the policy gets the
- * wizard (interrupt mode); anyone else a summary of their methods.
+ * wizard (interrupt mode); anyone else their security info (manage mode).
+ * "security info" opens manage mode from anywhere.
  */
 export class MainDialog extends InterruptibleDialog {
   constructor(private readonly deps: DialogDeps) {
     super(MAIN_DIALOG);
     if (!deps) throw new Error('MainDialog needs its dependencies');
-    this.addDialog(new WizardDialog(deps));
-    this.addDialog(new AuthenticatorAppDialog(deps));
-    this.addDialog(new PhoneDialog(deps));
+    for (const dialog of [WizardDialog, ManageDialog, AuthenticatorAppDialog, PhoneDialog, EmailDialog, QuestionsDialog]) {
+      this.addDialog(new dialog(deps));
+    }
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
     this.initialDialogId = ROUTE;
+    this.commands = [{ pattern: MANAGE, dialogId: MANAGE_DIALOG }];
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const profile = this.deps.profile(step.context);
-    if (!this.deps.service.isComplete(profile)) return step.beginDialog(WIZARD_DIALOG);
-    await this.showSummary(step);
-    return step.endDialog();
+    return step.beginDialog(this.deps.service.isComplete(profile) ? MANAGE_DIALOG : WIZARD_DIALOG);
   }
 
   private async finish(step: WaterfallStepContext<WizardResult>): Promise<DialogTurnResult> {
     const result = step.result as WizardResult | undefined;
     if (result && 'done' in result) {
-      await step.context.sendActivity('You are all set. Your security info is up to date: you can close this chat.');
+      await step.context.sendActivity(
+        'You are all set. Your security info is up to date: you can close this chat, or say "security info" to see it.',
+      );
     }
     return step.endDialog();
-  }
-
-  private async showSummary(step: WaterfallStepContext): Promise<void> {
-    const profile = this.deps.profile(step.context);
-    await this.deps.present(
-      step.context,
-      this.deps.cards.render('securityInfoSummary', {
-        orgName: this.deps.orgName,
-        defaultMethod: signInLabel(this.deps.service.defaultMethod(profile)),
-        methods: methodRows(profile),
-      }),
-    );
   }
 }

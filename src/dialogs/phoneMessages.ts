@@ -1,3 +1,4 @@
+import type { EmailProblem } from '../verification/email';
 import { dialCode, type PhoneProblem } from '../verification/phone';
 import type { DeliveryFailure } from '../verification/ports';
 import type { CallOutcome } from '../verification/profile';
@@ -69,3 +70,11 @@ export function cooldownMessage(seconds: number): string {
 
 export const DAILY_LIMIT_MESSAGE =
   "You've reached the most texts and calls we can send in a day. Try again tomorrow, set up a different method, or contact the help desk.";
+
+/** Why an email address was refused. */
+export function emailProblemMessage(problem: EmailProblem): string {
+  if (problem.problem === 'organisationDomain') {
+    return `Use a personal email address, not one at ${problem.domain}: you need to reach it when you can't sign in.`;
+  }
+  return "That doesn't look like an email address. Type it like name@example.com.";
+}

@@ -1,19 +1,13 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import { SSPR_KINDS } from '../verification/policy';
 import type { MethodKind } from '../verification/profile';
-import { AUTHENTICATOR_APP_DIALOG, type MethodDialogOptions } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
 import type { DialogDeps } from './deps';
-import { kindLabel, LEARN_MORE_URL, methodRows, progressSteps, signInLabel } from './labels';
-import { isMethodResult } from './methodResult';
-import { PHONE_DIALOG } from './phoneDialog';
+import { defaultSignIn, kindLabel, LEARN_MORE_URL, methodRows, progressSteps } from './labels';
+import { METHOD_DIALOGS } from './methodDialogs';
+import { isMethodResult, type MethodDialogOptions } from './methodResult';
 
 export const WIZARD_DIALOG = 'wizard';
-
-/** The dialog that adds each kind of method. */
-export const METHOD_DIALOGS: Readonly<Record<MethodKind, string>> = {
-  authenticatorApp: AUTHENTICATOR_APP_DIALOG,
-  phone: PHONE_DIALOG,
-};
 
 /** How the wizard ends. */
 export type WizardResult = { readonly done: true } | { readonly stopped: true };
@@ -39,15 +33,12 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
     [SCREEN.chooseMethod]: {
       show: (turn) => ({
         card: 'chooseMethod',
-        data: {
-          ...this.header(turn),
-          choices: this.deps.service.policy.enabledMethods.map((kind) => ({ title: kindLabel(kind), value: kind })),
-        },
+        data: { ...this.header(turn), choices: this.choices(turn).map((kind) => ({ title: kindLabel(kind), value: kind })) },
         textAction: 'choose',
       }),
       on: {
         choose: (turn, reply) => {
-          const kind = this.deps.service.policy.enabledMethods.find((k) => k === reply.values.method);
+          const kind = this.choices(turn).find((k) => k === reply.values.method);
           if (!kind) return { say: 'Choose one of the methods in the list.' };
           return this.beginMethod(turn, kind);
         },
@@ -60,7 +51,7 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
           card: 'success',
           data: {
             ...this.header(turn),
-            defaultMethod: signInLabel(this.deps.service.defaultMethod(profile)),
+            defaultMethod: defaultSignIn(this.deps.service, profile),
             methods: methodRows(profile),
           },
         };
@@ -92,10 +83,33 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
     return { orgName: this.deps.orgName, steps: progressSteps(this.deps.service, this.deps.profile(turn.context), current) };
   }
 
-  /** The next required method, or Success when none is left. */
+  /**
+   * The next required method; then, while password reset still needs
+   * methods, a choice of those it accepts; then Success.
+   */
   private nextMethod(turn: FlowTurn<Record<string, never>>): Transition {
-    const [next] = this.deps.service.missingMethods(this.deps.profile(turn.context));
-    return next ? this.beginMethod(turn, next) : { go: SCREEN.success };
+    const profile = this.deps.profile(turn.context);
+    const [next] = this.deps.service.missingMethods(profile);
+    if (next) return this.beginMethod(turn, next);
+    const { sspr } = this.deps.service.policyStatus(profile);
+    if (!sspr.met && this.choices(turn).length > 0) {
+      const more = sspr.need - sspr.have;
+      return {
+        go: SCREEN.chooseMethod,
+        say: `To reset your password yourself, you need ${more} more method${more === 1 ? '' : 's'}. Choose one:`,
+      };
+    }
+    return { go: SCREEN.success };
+  }
+
+  /** What "a different method" offers: what the role enables and the person can still add; only password-reset methods once sign-in is covered. */
+  private choices(turn: FlowTurn<Record<string, never>>): MethodKind[] {
+    const profile = this.deps.profile(turn.context);
+    const addable = this.deps.service.addableMethods(profile);
+    const status = this.deps.service.policyStatus(profile);
+    return status.mfa.met && !status.sspr.met
+      ? addable.filter((k) => SSPR_KINDS.includes(k) && !profile.methods.some((m) => m.kind === k))
+      : addable;
   }
 
   private beginMethod(turn: FlowTurn<Record<string, never>>, kind: MethodKind): Transition {

@@ -38,21 +38,28 @@ export class SqliteStore implements DocumentStore {
       expires_at INTEGER,
       PRIMARY KEY (collection, id)
     ) WITHOUT ROWID`);
+    // Files made before the partition column existed get it added.
+    const columns = this.db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all('documents');
+    if (!columns.some((c) => c.name === 'partition')) this.db.exec('ALTER TABLE documents ADD COLUMN partition TEXT');
+    this.db.exec('CREATE INDEX IF NOT EXISTS documents_partition ON documents (collection, partition, id)');
     this.statements = {
       get: this.db.prepare<[string, string], Row>('SELECT etag, body, expires_at FROM documents WHERE collection = ? AND id = ?'),
       upsert: this.db.prepare(
-        `INSERT INTO documents (collection, id, etag, body, expires_at) VALUES (@collection, @id, @etag, @body, @expiresAt)
-         ON CONFLICT (collection, id) DO UPDATE SET etag = excluded.etag, body = excluded.body, expires_at = excluded.expires_at`,
+        `INSERT INTO documents (collection, id, etag, body, expires_at, partition) VALUES (@collection, @id, @etag, @body, @expiresAt, @partition)
+         ON CONFLICT (collection, id) DO UPDATE SET etag = excluded.etag, body = excluded.body, expires_at = excluded.expires_at, partition = excluded.partition`,
       ),
       // Creates, or replaces a document that has expired (it reads as absent).
       create: this.db.prepare(
-        `INSERT INTO documents (collection, id, etag, body, expires_at) VALUES (@collection, @id, @etag, @body, @expiresAt)
-         ON CONFLICT (collection, id) DO UPDATE SET etag = excluded.etag, body = excluded.body, expires_at = excluded.expires_at
+        `INSERT INTO documents (collection, id, etag, body, expires_at, partition) VALUES (@collection, @id, @etag, @body, @expiresAt, @partition)
+         ON CONFLICT (collection, id) DO UPDATE SET etag = excluded.etag, body = excluded.body, expires_at = excluded.expires_at, partition = excluded.partition
          WHERE documents.expires_at IS NOT NULL AND documents.expires_at <= @now`,
       ),
       replace: this.db.prepare(
-        `UPDATE documents SET etag = @etag, body = @body, expires_at = @expiresAt
+        `UPDATE documents SET etag = @etag, body = @body, expires_at = @expiresAt, partition = @partition
          WHERE collection = @collection AND id = @id AND etag = @ifMatch AND (expires_at IS NULL OR expires_at > @now)`,
+      ),
+      list: this.db.prepare<[string, string, number, number], { body: string }>(
+        'SELECT body FROM documents WHERE collection = ? AND partition = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY id LIMIT ?',
       ),
       delete: this.db.prepare(
         'DELETE FROM documents WHERE collection = @collection AND id = @id AND (expires_at IS NULL OR expires_at > @now)',
@@ -78,6 +85,7 @@ export class SqliteStore implements DocumentStore {
       etag,
       body: JSON.stringify(value),
       expiresAt: options.expiresAt ?? null,
+      partition: options.partition ?? null,
       now: this.clock.now(),
     };
     let changes: number;
@@ -99,6 +107,10 @@ export class SqliteStore implements DocumentStore {
     const changes = this.statements.deleteIf.run({ ...params, ifMatch: options.ifMatch }).changes;
     if (changes === 0) throw new PreconditionFailedError(`${collection}/${id}`);
     return true;
+  }
+
+  async list<T>(collection: Collection, partition: string, options: { limit?: number } = {}): Promise<T[]> {
+    return this.statements.list.all(collection, partition, this.clock.now(), options.limit ?? 1000).map((row) => JSON.parse(row.body) as T);
   }
 
   /** Removes expired documents; only a clean-up, reads already treat them as absent. */

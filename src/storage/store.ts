@@ -4,8 +4,8 @@
  * correctness never depends on a background TTL sweep.
  */
 
-/** `state`: one document per person (profile + dialogs); `counters`: rate-limit windows. */
-export type Collection = 'state' | 'counters';
+/** `state`: one document per person (profile + dialogs); `counters`: rate-limit windows; `audit`: the audit log. */
+export type Collection = 'state' | 'counters' | 'audit';
 
 export interface StoredDocument<T> {
   readonly value: T;
@@ -19,6 +19,8 @@ export interface WriteOptions {
   readonly ifNoneMatch?: '*';
   /** Epoch ms after which the document reads as absent. */
   readonly expiresAt?: number;
+  /** Groups documents that are listed together (e.g. one person's audit events). */
+  readonly partition?: string;
 }
 
 export interface DocumentStore {
@@ -27,5 +29,7 @@ export interface DocumentStore {
   put<T>(collection: Collection, id: string, value: T, options?: WriteOptions): Promise<string>;
   /** Returns whether a live document was deleted; throws PreconditionFailedError when `ifMatch` fails. */
   delete(collection: Collection, id: string, options?: Pick<WriteOptions, 'ifMatch'>): Promise<boolean>;
+  /** The live documents of a partition, in id order, at most `limit`. */
+  list<T>(collection: Collection, partition: string, options?: { limit?: number }): Promise<T[]>;
   close(): Promise<void>;
 }

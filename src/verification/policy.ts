@@ -1,52 +1,167 @@
-import type { MethodKind } from './profile';
+import { z } from 'zod';
+
+/** Every kind of method (DESIGN §2). */
+export const METHOD_KINDS = ['authenticatorApp', 'phone', 'alternatePhone', 'officePhone', 'email', 'securityQuestions'] as const;
+export const methodKind = z.enum(METHOD_KINDS);
+
+/** Methods that prove who someone is at sign-in (MFA); the rest serve password reset only. */
+export const MFA_KINDS: readonly MethodKind[] = ['authenticatorApp', 'phone', 'alternatePhone', 'officePhone'];
+/** Methods password reset (SSPR) accepts (DESIGN §2: alternate and office phones are for MFA). */
+export const SSPR_KINDS: readonly MethodKind[] = ['authenticatorApp', 'phone', 'email', 'securityQuestions'];
+
+export type MethodKind = z.infer<typeof methodKind>;
+
+const rolePolicy = z
+  .object({
+    /** What the person may register. */
+    enabledMethods: z.array(methodKind).min(1),
+    /** What the wizard requires, in order (MFA methods only). */
+    requiredMethods: z.array(methodKind).default([]),
+    /** How many methods password reset needs. */
+    ssprMethodsRequired: z.number().int().min(1).max(2).default(1),
+    /** How many security questions to register when that method is used. */
+    securityQuestionsRequired: z.number().int().min(3).max(5).default(3),
+  })
+  .strict()
+  .superRefine((role, ctx) => {
+    role.requiredMethods.forEach((kind, i) => {
+      if (!MFA_KINDS.includes(kind)) {
+        ctx.addIssue({ code: 'custom', path: ['requiredMethods', i], message: `"${kind}" cannot be required: only MFA methods can` });
+      } else if (!role.enabledMethods.includes(kind)) {
+        ctx.addIssue({ code: 'custom', path: ['requiredMethods', i], message: `"${kind}" is required but not enabled` });
+      }
+    });
+    if (!role.enabledMethods.some((k) => SSPR_KINDS.includes(k))) {
+      ctx.addIssue({ code: 'custom', path: ['enabledMethods'], message: 'enable at least one method that password reset accepts' });
+    }
+  });
 
 /**
- * What the organisation requires, and the numbers of DESIGN §5. The defaults
- * follow NIST SP 800-63B-4 and OWASP ASVS 5.0 V6; a policy may only tighten them.
+ * The policy: per role, what is enabled and required; for everyone, the
+ * numbers of DESIGN §5. Numbers may only be tightened from the defaults
+ * (NIST SP 800-63B-4, OWASP ASVS 5.0 V6), so the bounds below are the defaults.
  */
-export interface Policy {
-  /** Methods the wizard walks through, in order, until each is registered. */
-  readonly requiredMethods: readonly MethodKind[];
-  /** Methods the "different method" choice offers. */
-  readonly enabledMethods: readonly MethodKind[];
-  readonly maxAuthenticatorApps: number;
-  /** How long a QR code may wait for its first code. */
-  readonly appEnrollmentMinutes: number;
-  /** Wrong codes for one enrollment or one code before it is void (ASVS 5.0 V6.3). */
-  readonly attemptsPerCode: number;
-  /** Consecutive failures across codes that lock verification (NIST SP 800-63B §3.2.2 rate limiting). */
-  readonly lockoutThreshold: number;
-  readonly lockoutMinutes: number;
-  /** NIST SP 800-63B §3.2.2: never more than 100 consecutive failures without a human. */
-  readonly failuresBeforeHelpDesk: number;
-  readonly phone: PhonePolicy;
-}
+export const policySchema = z
+  .object({
+    /** The role of people the directory does not know. */
+    defaultRole: z.string().min(1).default('employee'),
+    roles: z.record(z.string().min(1).max(40), rolePolicy).refine((roles) => Object.keys(roles).length > 0, 'define at least one role'),
+    limits: z
+      .object({
+        maxAuthenticatorApps: z.number().int().min(1).max(5).default(5),
+        /** How long a QR code may wait for its first code. */
+        appEnrollmentMinutes: z.number().int().min(1).max(15).default(15),
+        /** Wrong codes for one challenge before it is void (ASVS 5.0 V6). */
+        attemptsPerCode: z.number().int().min(1).max(5).default(5),
+        /** Consecutive failures across codes that lock verification (NIST SP 800-63B §3.2.2). */
+        lockoutThreshold: z.number().int().min(3).max(10).default(10),
+        lockoutMinutes: z
+          .number()
+          .int()
+          .min(15)
+          .max(24 * 60)
+          .default(15),
+        /** NIST SP 800-63B §3.2.2: never more than 100 consecutive failures without a human. */
+        failuresBeforeHelpDesk: z.number().int().min(10).max(100).default(100),
+      })
+      .strict()
+      .default({
+        maxAuthenticatorApps: 5,
+        appEnrollmentMinutes: 15,
+        attemptsPerCode: 5,
+        lockoutThreshold: 10,
+        lockoutMinutes: 15,
+        failuresBeforeHelpDesk: 100,
+      }),
+    /** Codes sent by text or email, and calls. */
+    codes: z
+      .object({
+        /** NIST SP 800-63B §3.1.3.1: at most 10 minutes. */
+        lifetimeMinutes: z.number().int().min(1).max(10).default(5),
+        callLifetimeMinutes: z.number().int().min(1).max(10).default(5),
+        resendCooldownSeconds: z.number().int().min(60).max(3600).default(60),
+        /** Texts, calls and emails per person per UTC day. */
+        sendsPerUserPerDay: z.number().int().min(1).max(10).default(10),
+        /** Per phone number or address per UTC day, whoever asks (SMS pumping, toll fraud). */
+        sendsPerDestinationPerDay: z.number().int().min(1).max(10).default(10),
+        /** Emails per person in any 10 minutes. */
+        emailsPerTenMinutes: z.number().int().min(1).max(10).default(10),
+      })
+      .strict()
+      .default({
+        lifetimeMinutes: 5,
+        callLifetimeMinutes: 5,
+        resendCooldownSeconds: 60,
+        sendsPerUserPerDay: 10,
+        sendsPerDestinationPerDay: 10,
+        emailsPerTenMinutes: 10,
+      }),
+    phone: z
+      .object({
+        /** Preselected in the country list. */
+        defaultCountry: z.string().length(2).default('US'),
+        /** Countries texts and calls may go to. */
+        allowedCountries: z.array(z.string().length(2)).min(1),
+      })
+      .strict(),
+    email: z
+      .object({
+        /** The organisation's own domains: not accepted for password reset (the mailbox is behind the password). */
+        organisationDomains: z.array(z.string().min(3).toLowerCase()).default([]),
+      })
+      .strict()
+      .default({ organisationDomains: [] }),
+    securityQuestions: z
+      .object({
+        /** Questions of the organisation's own, offered after the predefined ones. */
+        custom: z.array(z.string().trim().min(10).max(200)).max(20).default([]),
+      })
+      .strict()
+      .default({ custom: [] }),
+  })
+  .strict()
+  .superRefine((policy, ctx) => {
+    if (!policy.roles[policy.defaultRole]) {
+      ctx.addIssue({ code: 'custom', path: ['defaultRole'], message: `"${policy.defaultRole}" is not one of the roles` });
+    }
+    if (policy.roles.admin?.enabledMethods.includes('securityQuestions')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['roles', 'admin', 'enabledMethods'],
+        message: 'security questions are never allowed for admins',
+      });
+    }
+    if (!policy.phone.allowedCountries.includes(policy.phone.defaultCountry)) {
+      ctx.addIssue({ code: 'custom', path: ['phone', 'defaultCountry'], message: 'must be one of allowedCountries' });
+    }
+  });
 
-export interface PhonePolicy {
-  /** ISO 3166 code preselected in the country list. */
-  readonly defaultCountry: string;
-  /** Countries texts and calls may go to (SMS-pumping and toll-fraud guard). */
-  readonly allowedCountries: readonly string[];
-  /** Life of a texted code (NIST SP 800-63B §3.1.3.1: at most 10 minutes). */
-  readonly codeLifetimeMinutes: number;
-  /** How long a call may be answered. */
-  readonly callLifetimeMinutes: number;
-  readonly resendCooldownSeconds: number;
-  /** Texts and calls per person per UTC day. */
-  readonly sendsPerUserPerDay: number;
-  /** Texts and calls per phone number per UTC day, whoever asks. */
-  readonly sendsPerNumberPerDay: number;
-}
+export type Policy = z.output<typeof policySchema>;
+export type RolePolicy = Policy['roles'][string];
+export type PhonePolicy = Policy['phone'];
 
-export const defaultPolicy: Policy = {
-  requiredMethods: ['authenticatorApp', 'phone'],
-  enabledMethods: ['authenticatorApp', 'phone'],
-  maxAuthenticatorApps: 5,
-  appEnrollmentMinutes: 15,
-  attemptsPerCode: 5,
-  lockoutThreshold: 10,
-  lockoutMinutes: 15,
-  failuresBeforeHelpDesk: 100,
+/** The built-in policy: employees as in the seed (app, then phone); students a phone; admins no security questions. */
+export const defaultPolicy: Policy = policySchema.parse({
+  defaultRole: 'employee',
+  roles: {
+    student: {
+      enabledMethods: ['authenticatorApp', 'phone', 'email', 'securityQuestions'],
+      requiredMethods: ['phone'],
+      ssprMethodsRequired: 1,
+      securityQuestionsRequired: 3,
+    },
+    employee: {
+      enabledMethods: ['authenticatorApp', 'phone', 'alternatePhone', 'officePhone', 'email', 'securityQuestions'],
+      requiredMethods: ['authenticatorApp', 'phone'],
+      ssprMethodsRequired: 2,
+      securityQuestionsRequired: 3,
+    },
+    admin: {
+      enabledMethods: ['authenticatorApp', 'phone', 'alternatePhone', 'officePhone', 'email'],
+      requiredMethods: ['authenticatorApp', 'phone'],
+      ssprMethodsRequired: 2,
+    },
+  },
   phone: {
     defaultCountry: 'US',
     allowedCountries: [
@@ -77,10 +192,5 @@ export const defaultPolicy: Policy = {
       'MX',
       'BR',
     ],
-    codeLifetimeMinutes: 5,
-    callLifetimeMinutes: 5,
-    resendCooldownSeconds: 60,
-    sendsPerUserPerDay: 10,
-    sendsPerNumberPerDay: 10,
   },
-};
+});

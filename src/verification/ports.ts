@@ -46,12 +46,42 @@ export type DeliveryFailure =
 
 export type DeliveryResult = { readonly ok: true } | { readonly ok: false; readonly failure: DeliveryFailure; readonly permanent: boolean };
 
-/** How codes and calls reach people: Twilio, or the dev outbox. */
+/** How codes, calls and notices reach people: Twilio and SMTP, or the dev outbox. */
 export interface CodeSender {
   sendSms(to: string, body: string): Promise<DeliveryResult>;
+  sendEmail(to: string, subject: string, body: string): Promise<DeliveryResult>;
   /**
    * Calls `to`, says `greeting`, and waits for a key press. The outcome comes
    * back to the verification service through the webhooks of `callToken`.
    */
-  placeCall(to: string, call: { readonly callToken: string; readonly greeting: string }): Promise<DeliveryResult>;
+  placeCall(
+    to: string,
+    call: { readonly callToken: string; readonly greeting: string; readonly extension?: string },
+  ): Promise<DeliveryResult>;
+}
+
+/** One line of the audit log: who, what, when, where, result — never a secret, code or full number. */
+export interface AuditEvent {
+  readonly at: number;
+  readonly userId: string;
+  readonly upn: string;
+  readonly event:
+    | 'method.added'
+    | 'method.deleted'
+    | 'default.changed'
+    | 'verification.failed'
+    | 'account.locked'
+    | 'questions.checked'
+    | 'escalation'
+    | 'admin.action';
+  readonly result: 'success' | 'failure';
+  /** The channel or route it happened through: msteams, sms, voice, admin... */
+  readonly via: string;
+  readonly method?: string;
+  /** Masked detail, e.g. "+1 ••• ••• 0123". */
+  readonly detail?: string;
+}
+
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
 }

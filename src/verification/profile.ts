@@ -1,3 +1,6 @@
+import type { PhoneChannel } from './phone';
+import type { MethodKind } from './policy';
+
 /**
  * The security-info profile of one person: the methods that prove who they
  * are, the enrollment in progress, and the failure throttle. It is the unit of
@@ -5,9 +8,8 @@
  * change it, and writes it back once (conditionally).
  */
 
-import type { PhoneChannel } from './phone';
-
-export type MethodKind = 'authenticatorApp' | 'phone';
+export type { MethodKind };
+export type PhoneKind = 'phone' | 'alternatePhone' | 'officePhone';
 
 export interface AuthenticatorAppMethod {
   readonly id: string;
@@ -23,25 +25,60 @@ export interface AuthenticatorAppMethod {
 
 export interface PhoneMethod {
   readonly id: string;
-  readonly kind: 'phone';
+  readonly kind: PhoneKind;
   /** E.164. */
   readonly e164: string;
+  /** Office phones only: dialled after the call connects. */
+  readonly extension?: string;
   /** How possession was proven when it was added. */
   readonly verifiedBy: PhoneChannel;
   readonly addedAt: number;
 }
 
-export type SecurityMethod = AuthenticatorAppMethod | PhoneMethod;
+export interface EmailMethod {
+  readonly id: string;
+  readonly kind: 'email';
+  readonly address: string;
+  readonly addedAt: number;
+}
+
+export interface SecurityAnswer {
+  readonly questionId: string;
+  /** scrypt of the normalised answer, with its own salt. */
+  readonly salt: string;
+  readonly hash: string;
+}
+
+export interface SecurityQuestionsMethod {
+  readonly id: string;
+  readonly kind: 'securityQuestions';
+  readonly answers: readonly SecurityAnswer[];
+  readonly addedAt: number;
+}
+
+export type SecurityMethod = AuthenticatorAppMethod | PhoneMethod | EmailMethod | SecurityQuestionsMethod;
+
+/** How a phone method signs in by default: a call, or a texted code. */
+export type PhoneVariant = 'call' | 'text';
 
 /** How a verification call ended without the # key. */
 export type CallOutcome = 'noAnswer' | 'busy' | 'failed' | 'wrongKey' | 'hungUp';
 
-/** A phone being proven: a code sent by text, or a call waiting for #. */
-export interface PendingPhone {
+/** Where a code goes: a text, a call (press #), an email. */
+export type CodeChannel = PhoneChannel | 'email';
+
+/** A phone or an email address being proven. */
+export interface PendingCode {
   readonly id: string;
-  readonly e164: string;
-  readonly channel: PhoneChannel;
-  /** SMS: keyed hash of the current code; a resend replaces it. */
+  /** The method it becomes once proven. */
+  readonly methodKind: PhoneKind | 'email';
+  /** E.164 number or email address. */
+  readonly destination: string;
+  readonly extension?: string;
+  readonly channel: CodeChannel;
+  /** A method this one replaces once proven (a changed number is a new binding). */
+  readonly replaces?: string;
+  /** Keyed hash of the current code; a resend replaces it. */
   codeHash?: string;
   /** Voice: keyed hash of the token in the call's webhook URLs. */
   callTokenHash?: string;
@@ -49,7 +86,7 @@ export interface PendingPhone {
   expiresAt: number;
   lastSentAt: number;
   sends: number;
-  /** Wrong codes for this phone, across resends (a resend does not reset it). */
+  /** Wrong codes for this challenge, across resends (a resend does not reset it). */
   wrongCodes: number;
 }
 
@@ -67,11 +104,14 @@ export interface SecurityInfoProfile {
   readonly userId: string;
   upn: string;
   displayName: string;
+  /** From the directory; people it does not know get the policy's default role. */
+  role: string;
   methods: SecurityMethod[];
   /** Chosen by the person; when absent the best method is the default (see `defaultMethod`). */
   defaultMethodId?: string;
+  defaultVariant?: PhoneVariant;
   pendingApp?: PendingAuthenticatorApp;
-  pendingPhone?: PendingPhone;
+  pendingCode?: PendingCode;
   throttle: {
     /** Wrong codes in a row, across every code and method; a success resets it. */
     consecutiveFailures: number;
@@ -79,11 +119,15 @@ export interface SecurityInfoProfile {
   };
 }
 
-export function newProfile(person: { userId: string; upn: string; displayName: string }): SecurityInfoProfile {
+export function newProfile(person: { userId: string; upn: string; displayName: string; role: string }): SecurityInfoProfile {
   return { ...person, methods: [], throttle: { consecutiveFailures: 0 } };
 }
 
 /** The additional data a TOTP secret is sealed with: it only opens for this user and method. */
 export function totpContext(userId: string, methodId: string): string {
   return `totp:${userId}:${methodId}`;
+}
+
+export function isPhoneMethod(method: SecurityMethod): method is PhoneMethod {
+  return method.kind === 'phone' || method.kind === 'alternatePhone' || method.kind === 'officePhone';
 }

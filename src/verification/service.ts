@@ -1,30 +1,36 @@
+import { checkEmailAddress, type EmailProblem, maskEmail } from './email';
 import { isPhoneProblem, maskPhone, type PhoneChannel, type PhoneProblem, parsePhoneNumber } from './phone';
-import type { Policy } from './policy';
-import type { Clock, CodeSender, Counters, DeliveryFailure, Random } from './ports';
+import { type MethodKind, MFA_KINDS, type Policy, type RolePolicy, SSPR_KINDS } from './policy';
+import type { AuditEvent, AuditLog, Clock, CodeSender, Counters, DeliveryFailure, Random } from './ports';
 import type {
   AuthenticatorAppMethod,
   CallOutcome,
-  MethodKind,
-  PendingPhone,
-  PhoneMethod,
+  CodeChannel,
+  PendingCode,
+  PhoneKind,
+  PhoneVariant,
   SecurityInfoProfile,
   SecurityMethod,
 } from './profile';
-import { totpContext } from './profile';
+import { isPhoneMethod, totpContext } from './profile';
+import { type AnswerProblem, answerMatches, checkAnswers, hashAnswer, questionCatalogue, type SecurityQuestion } from './questions';
 import type { SecretBox } from './secretBox';
 import { checkTotp, isCodeShaped, normaliseCode, otpauthUri, TOTP_SECRET_BYTES, timeStepAt, toBase32 } from './totp';
 
-const MINUTE = 60_000;
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const DAY = 24 * 60 * MINUTE;
 
 export interface VerificationDeps {
   readonly clock: Clock;
   readonly random: Random;
   readonly secretBox: SecretBox;
   readonly policy: Policy;
-  /** Issuer of the otpauth URI: what the authenticator app shows above the code. */
+  /** Issuer of the otpauth URI, and the name in texts, calls and emails. */
   readonly issuer: string;
   readonly counters: Counters;
   readonly sender: CodeSender;
+  readonly audit: AuditLog;
 }
 
 /** What the QR card shows. It holds the secret: it goes to the person once and is never stored in the clear. */
@@ -38,16 +44,16 @@ export interface AppEnrollment {
   readonly expiresAt: number;
 }
 
-export type StartAppResult =
-  | { readonly status: 'started'; readonly expiresAt: number }
-  | { readonly status: 'limitReached'; readonly max: number }
-  | LockedResult;
-
 export interface LockedResult {
   readonly status: 'locked';
   /** When verification opens again; absent when only the help desk can unlock. */
   readonly until?: number;
 }
+
+export type StartAppResult =
+  | { readonly status: 'started'; readonly expiresAt: number }
+  | { readonly status: 'limitReached'; readonly max: number }
+  | LockedResult;
 
 /** The outcome of a typed code. Expected outcomes are results, never exceptions. */
 export type CodeResult =
@@ -55,25 +61,26 @@ export type CodeResult =
   /** Not 6 digits: not counted as a failure, the person just mistyped. */
   | { readonly status: 'malformed' }
   | { readonly status: 'wrong'; readonly attemptsLeft: number }
-  /** Too many wrong codes: this enrollment is void and a new QR code is needed. */
+  /** Too many wrong codes: this challenge is void; a new QR code or code is needed. */
   | { readonly status: 'attemptsExhausted' }
   | { readonly status: 'expired' }
   | { readonly status: 'nothingPending' }
   | { readonly status: 'replayed' }
   | LockedResult;
 
-/** What starting or resending a phone verification gives. */
-export type PhoneSendResult =
+/** What starting or resending a code (text, call, email) gives. */
+export type SendResult =
   | {
       readonly status: 'sent';
-      readonly channel: PhoneChannel;
-      /** "+1 ••• ••• 7890". */
+      readonly channel: CodeChannel;
+      /** "+1 ••• ••• 7890" or "a•••@fabrikam.com". */
       readonly masked: string;
       /** Becomes the method id once proven. */
       readonly challengeId: string;
       readonly expiresAt: number;
     }
   | { readonly status: 'invalidNumber'; readonly problem: PhoneProblem }
+  | { readonly status: 'invalidEmail'; readonly problem: EmailProblem }
   | { readonly status: 'alreadyRegistered' }
   | { readonly status: 'cooldown'; readonly retryInSeconds: number }
   | { readonly status: 'dailyLimit' }
@@ -81,9 +88,9 @@ export type PhoneSendResult =
   | { readonly status: 'nothingPending' }
   | LockedResult;
 
-/** Where a phone being proven stands, as the dialog asks after a call webhook. */
-export type PhoneStatus =
-  | { readonly status: 'verified'; readonly method: PhoneMethod }
+/** Where a challenge stands, as a dialog asks after a call webhook. */
+export type ChallengeStatus =
+  | { readonly status: 'verified'; readonly method: SecurityMethod }
   | { readonly status: 'waiting' }
   | { readonly status: 'callEnded'; readonly outcome: CallOutcome }
   | { readonly status: 'gone' };
@@ -94,22 +101,39 @@ export type CallAnswerResult =
   | { readonly status: 'unknownCall' }
   | LockedResult;
 
+/** Whether the person meets the policy of their role, for sign-in (MFA) and for password reset (SSPR). */
+export interface PolicyStatus {
+  readonly mfa: { readonly met: boolean; readonly missing: readonly MethodKind[] };
+  readonly sspr: { readonly met: boolean; readonly have: number; readonly need: number };
+}
+
+/** What deleting a method would do, said before the person confirms. */
+export type DeletionCheck =
+  | { readonly allowed: false; readonly reason: 'notFound' | 'lastRequiredMfa'; readonly kind?: MethodKind }
+  | {
+      readonly allowed: true;
+      readonly method: SecurityMethod;
+      /** The method that becomes the default, when the deleted one was the default. */
+      readonly newDefault?: SecurityMethod;
+      readonly breaksMfa: boolean;
+      readonly breaksSspr: boolean;
+    };
+
 /**
  * Ranking of DESIGN §2 for the default sign-in method: authenticator app
  * (code) > call > text. Email and security questions are never a default.
  */
-const DEFAULT_RANK: readonly MethodKind[] = ['authenticatorApp', 'phone'];
-const SECOND = 1000;
-const DAY = 24 * 60 * MINUTE;
+const DEFAULT_RANK: readonly MethodKind[] = ['authenticatorApp', 'phone', 'alternatePhone', 'officePhone'];
 
 /**
  * The one place that holds the rules of enrollment and verification. It knows
  * nothing of chat: dialogs, webhooks and the REST API all call it. Every
- * method changes the profile it is given; the caller persists it once.
+ * method changes the profile it is given; the caller persists it once. `via`
+ * names the channel or route for the audit log.
  */
 export class VerificationService {
   constructor(private readonly deps: VerificationDeps) {
-    for (const name of ['clock', 'random', 'secretBox', 'policy', 'issuer', 'counters', 'sender'] as const) {
+    for (const name of ['clock', 'random', 'secretBox', 'policy', 'issuer', 'counters', 'sender', 'audit'] as const) {
       if (!deps[name]) throw new Error(`VerificationService needs ${name}`);
     }
   }
@@ -118,13 +142,40 @@ export class VerificationService {
     return this.deps.policy;
   }
 
-  /** The methods the policy requires and the profile does not have yet, in wizard order. */
-  missingMethods(profile: SecurityInfoProfile): MethodKind[] {
-    return this.deps.policy.requiredMethods.filter((kind) => !profile.methods.some((m) => m.kind === kind));
+  /** The policy of the person's role (the default role's when the role is unknown). */
+  roleOf(profile: SecurityInfoProfile): RolePolicy {
+    const { roles, defaultRole } = this.deps.policy;
+    return roles[profile.role] ?? roles[defaultRole]!;
   }
 
+  /** The methods the role requires and the profile does not have yet, in wizard order. */
+  missingMethods(profile: SecurityInfoProfile): MethodKind[] {
+    return this.roleOf(profile).requiredMethods.filter((kind) => !profile.methods.some((m) => m.kind === kind));
+  }
+
+  policyStatus(profile: SecurityInfoProfile): PolicyStatus {
+    const role = this.roleOf(profile);
+    const missing = this.missingMethods(profile);
+    const have = new Set(profile.methods.map((m) => m.kind).filter((k) => SSPR_KINDS.includes(k))).size;
+    return {
+      mfa: { met: missing.length === 0, missing },
+      sspr: { met: have >= role.ssprMethodsRequired, have, need: role.ssprMethodsRequired },
+    };
+  }
+
+  /** The wizard is done when both sign-in and password reset are covered. */
   isComplete(profile: SecurityInfoProfile): boolean {
-    return this.missingMethods(profile).length === 0;
+    const status = this.policyStatus(profile);
+    return status.mfa.met && status.sspr.met;
+  }
+
+  /** Enabled kinds the person could still add (apps and phones may repeat within their limits). */
+  addableMethods(profile: SecurityInfoProfile): MethodKind[] {
+    return this.roleOf(profile).enabledMethods.filter((kind) => {
+      const count = profile.methods.filter((m) => m.kind === kind).length;
+      if (kind === 'authenticatorApp') return count < this.deps.policy.limits.maxAuthenticatorApps;
+      return count === 0;
+    });
   }
 
   /** The person's choice if it still exists, else the best registered method (DESIGN §2). */
@@ -138,29 +189,49 @@ export class VerificationService {
     return undefined;
   }
 
+  /** How the default phone signs in: the person's choice, else a call (DESIGN §2: call > text; office phones only call). */
+  defaultVariant(profile: SecurityInfoProfile): PhoneVariant {
+    const method = this.defaultMethod(profile);
+    if (method?.kind === 'officePhone') return 'call';
+    return profile.defaultMethodId === method?.id && profile.defaultVariant ? profile.defaultVariant : 'call';
+  }
+
+  /** Makes a method the default; only MFA methods can be (never email or questions), office phones only by call. */
+  async setDefaultMethod(profile: SecurityInfoProfile, methodId: string, variant: PhoneVariant | undefined, via: string): Promise<boolean> {
+    const method = profile.methods.find((m) => m.id === methodId);
+    if (!method || !MFA_KINDS.includes(method.kind)) return false;
+    if (method.kind === 'officePhone' && variant === 'text') return false;
+    profile.defaultMethodId = method.id;
+    profile.defaultVariant = isPhoneMethod(method) ? (variant ?? 'call') : undefined;
+    await this.record(profile, 'default.changed', 'success', via, method);
+    await this.notifyChange(profile, 'default sign-in method changed');
+    return true;
+  }
+
   lockStatus(profile: SecurityInfoProfile): LockedResult | undefined {
     const { consecutiveFailures, lockedUntil } = profile.throttle;
-    if (consecutiveFailures >= this.deps.policy.failuresBeforeHelpDesk) return { status: 'locked' };
+    if (consecutiveFailures >= this.deps.policy.limits.failuresBeforeHelpDesk) return { status: 'locked' };
     if (lockedUntil !== undefined && lockedUntil > this.deps.clock.now()) return { status: 'locked', until: lockedUntil };
     return undefined;
   }
 
+  // ---- Authenticator app ---------------------------------------------------
+
   /**
    * Starts adding an authenticator app: a fresh 160-bit secret, sealed into the
-   * profile, and the otpauth URI for the QR code. Starting again replaces an
-   * enrollment in progress (its QR code stops working).
+   * profile. Starting again replaces an enrollment in progress (its QR code stops working).
    */
   startAuthenticatorApp(profile: SecurityInfoProfile, appName: string): StartAppResult {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
     const { policy, random, clock, secretBox } = this.deps;
     const apps = profile.methods.filter((m) => m.kind === 'authenticatorApp').length;
-    if (apps >= policy.maxAuthenticatorApps) return { status: 'limitReached', max: policy.maxAuthenticatorApps };
+    if (apps >= policy.limits.maxAuthenticatorApps) return { status: 'limitReached', max: policy.limits.maxAuthenticatorApps };
 
     const id = random.id();
     const secret = random.bytes(TOTP_SECRET_BYTES);
     const now = clock.now();
-    const expiresAt = now + policy.appEnrollmentMinutes * MINUTE;
+    const expiresAt = now + policy.limits.appEnrollmentMinutes * MINUTE;
     profile.pendingApp = {
       id,
       appName,
@@ -172,10 +243,7 @@ export class VerificationService {
     return { status: 'started', expiresAt };
   }
 
-  /**
-   * What the QR card of the enrollment in progress shows, or nothing when there
-   * is none or it has expired. The secret is opened only for this.
-   */
+  /** What the QR card of the enrollment in progress shows, or nothing when there is none or it expired. */
   pendingAppEnrollment(profile: SecurityInfoProfile): AppEnrollment | undefined {
     const pending = profile.pendingApp;
     if (!pending || this.deps.clock.now() >= pending.expiresAt) return undefined;
@@ -199,10 +267,9 @@ export class VerificationService {
   /**
    * Checks the first code of an app being added. Right: the app becomes a
    * method and the time step is remembered (no replay). Wrong: counted against
-   * the enrollment (5 by default, then a new QR code is needed) and against the
-   * account throttle.
+   * the enrollment and the account throttle.
    */
-  verifyAuthenticatorApp(profile: SecurityInfoProfile, input: string): CodeResult {
+  async verifyAuthenticatorApp(profile: SecurityInfoProfile, input: string, via: string): Promise<CodeResult> {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
     const pending = profile.pendingApp;
@@ -218,11 +285,10 @@ export class VerificationService {
     const secret = this.deps.secretBox.open(pending.sealedSecret, totpContext(profile.userId, pending.id));
     const check = checkTotp(secret, code, now);
     if (!check.valid) {
-      return this.wrongCode(profile, pending, () => {
+      return this.wrongCode(profile, pending, 'authenticatorApp', via, () => {
         profile.pendingApp = undefined;
       });
     }
-
     const method: AuthenticatorAppMethod = {
       id: pending.id,
       kind: 'authenticatorApp',
@@ -231,9 +297,8 @@ export class VerificationService {
       lastTimeStep: check.timeStep,
       addedAt: now,
     };
-    profile.methods.push(method);
     profile.pendingApp = undefined;
-    this.registerSuccess(profile);
+    await this.addMethod(profile, method, via);
     return { status: 'verified', method };
   }
 
@@ -241,25 +306,26 @@ export class VerificationService {
    * Verifies a code from a registered authenticator app (sign-in, recovery).
    * A code whose time step was already accepted is refused (RFC 6238 §5.2).
    */
-  verifyTotp(profile: SecurityInfoProfile, methodId: string, input: string): CodeResult {
+  async verifyTotp(profile: SecurityInfoProfile, methodId: string, input: string, via: string): Promise<CodeResult> {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
     const method = profile.methods.find((m): m is AuthenticatorAppMethod => m.id === methodId && m.kind === 'authenticatorApp');
     if (!method) return { status: 'nothingPending' };
     const code = normaliseCode(input);
     if (!isCodeShaped(code)) return { status: 'malformed' };
-    const now = this.deps.clock.now();
     const secret = this.deps.secretBox.open(method.sealedSecret, totpContext(profile.userId, method.id));
-    const check = checkTotp(secret, code, now);
+    const check = checkTotp(secret, code, this.deps.clock.now());
     if (check.valid && check.timeStep > method.lastTimeStep) {
       method.lastTimeStep = check.timeStep;
       this.registerSuccess(profile);
       return { status: 'verified', method };
     }
-    const lockedNow = this.registerFailure(profile);
+    const lockedNow = await this.registerFailure(profile, 'authenticatorApp', via);
     if (lockedNow) return lockedNow;
     return check.valid ? { status: 'replayed' } : { status: 'wrong', attemptsLeft: this.attemptsBeforeLock(profile) };
   }
+
+  // ---- Codes by text, call and email ----------------------------------------
 
   /**
    * Starts proving a phone: checks the number (country, type, allow-list),
@@ -267,83 +333,82 @@ export class VerificationService {
    */
   async startPhone(
     profile: SecurityInfoProfile,
-    request: { number: string; country: string; channel: PhoneChannel },
-  ): Promise<PhoneSendResult> {
+    request: { number: string; country: string; channel: PhoneChannel; kind?: PhoneKind; extension?: string; replaces?: string },
+  ): Promise<SendResult> {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
-    const phonePolicy = this.deps.policy.phone;
-    const parsed = parsePhoneNumber(request.number, request.country, {
-      allowedCountries: phonePolicy.allowedCountries,
-      channel: request.channel,
-    });
+    const kind = request.kind ?? 'phone';
+    const channel = kind === 'officePhone' ? 'voice' : request.channel;
+    const { allowedCountries } = this.deps.policy.phone;
+    const parsed = parsePhoneNumber(request.number, request.country, { allowedCountries, channel });
     if (isPhoneProblem(parsed)) return { status: 'invalidNumber', problem: parsed };
-    if (profile.methods.some((m) => m.kind === 'phone' && m.e164 === parsed.e164)) return { status: 'alreadyRegistered' };
-
-    const now = this.deps.clock.now();
-    const pending: PendingPhone = {
-      id: this.deps.random.id(),
-      e164: parsed.e164,
-      channel: request.channel,
-      expiresAt: 0,
-      lastSentAt: 0,
-      sends: 0,
-      // A new number is a new binding; but the wrong codes of a number being proven stay with it.
-      wrongCodes: profile.pendingPhone?.e164 === parsed.e164 ? profile.pendingPhone.wrongCodes : 0,
-    };
-    const previous = profile.pendingPhone;
-    if (previous && previous.e164 === parsed.e164 && now - previous.lastSentAt < phonePolicy.resendCooldownSeconds * SECOND) {
-      return {
-        status: 'cooldown',
-        retryInSeconds: Math.ceil((previous.lastSentAt + phonePolicy.resendCooldownSeconds * SECOND - now) / SECOND),
-      };
+    if (profile.methods.some((m) => isPhoneMethod(m) && m.e164 === parsed.e164 && m.id !== request.replaces)) {
+      return { status: 'alreadyRegistered' };
     }
-    return this.sendToPhone(profile, pending);
+    const extension = kind === 'officePhone' ? request.extension?.replace(/\D/g, '').slice(0, 10) || undefined : undefined;
+    return this.startChallenge(profile, { methodKind: kind, destination: parsed.e164, channel, extension, replaces: request.replaces });
   }
 
-  /** Sends a new code (or calls again) to the phone being proven, after the cooldown. */
-  async resendPhone(profile: SecurityInfoProfile): Promise<PhoneSendResult> {
+  /** Starts proving an email address for password reset: never one of the organisation's own domains. */
+  async startEmail(profile: SecurityInfoProfile, request: { address: string; replaces?: string }): Promise<SendResult> {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
-    const pending = profile.pendingPhone;
+    const checked = checkEmailAddress(request.address, this.deps.policy.email.organisationDomains);
+    if ('problem' in checked) return { status: 'invalidEmail', problem: checked };
+    if (profile.methods.some((m) => m.kind === 'email' && m.address === checked.address && m.id !== request.replaces)) {
+      return { status: 'alreadyRegistered' };
+    }
+    return this.startChallenge(profile, {
+      methodKind: 'email',
+      destination: checked.address,
+      channel: 'email',
+      replaces: request.replaces,
+    });
+  }
+
+  /** Sends a new code (or calls again) for the challenge in progress, after the cooldown. */
+  async resendCode(profile: SecurityInfoProfile): Promise<SendResult> {
+    const locked = this.lockStatus(profile);
+    if (locked) return locked;
+    const pending = profile.pendingCode;
     if (!pending) return { status: 'nothingPending' };
-    const cooldownEnds = pending.lastSentAt + this.deps.policy.phone.resendCooldownSeconds * SECOND;
-    const now = this.deps.clock.now();
-    if (now < cooldownEnds) return { status: 'cooldown', retryInSeconds: Math.ceil((cooldownEnds - now) / SECOND) };
-    return this.sendToPhone(profile, pending);
+    const wait = this.cooldownLeft(pending);
+    if (wait > 0) return { status: 'cooldown', retryInSeconds: wait };
+    return this.send(profile, pending);
   }
 
-  /** Checks a texted code. The rules are those of the app's first code, plus expiry and single use. */
-  verifyPhoneCode(profile: SecurityInfoProfile, input: string): CodeResult {
+  /** Checks a texted or emailed code: 6 digits, before expiry, once; 5 wrong ones void the challenge. */
+  async verifyCode(profile: SecurityInfoProfile, input: string, via: string): Promise<CodeResult> {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
-    const pending = profile.pendingPhone;
+    const pending = profile.pendingCode;
     if (!pending?.codeHash) return { status: 'nothingPending' };
     if (this.deps.clock.now() >= pending.expiresAt) return { status: 'expired' };
     const code = normaliseCode(input);
     if (!isCodeShaped(code)) return { status: 'malformed' };
     if (!this.deps.secretBox.matchesKeyedHash(`${pending.id}:${code}`, pending.codeHash)) {
-      return this.wrongCode(profile, pending, () => {
-        profile.pendingPhone = undefined;
+      return this.wrongCode(profile, pending, pending.methodKind, via, () => {
+        profile.pendingCode = undefined;
       });
     }
-    return { status: 'verified', method: this.registerPhone(profile, pending) };
+    return { status: 'verified', method: await this.completeChallenge(profile, pending, via) };
   }
 
   /**
    * The person pressed a key during the verification call (Twilio's Gather
    * webhook). Only # proves possession; the token must be the call's own.
    */
-  answerCall(profile: SecurityInfoProfile, callToken: string, digits: string): CallAnswerResult {
+  async answerCall(profile: SecurityInfoProfile, callToken: string, digits: string): Promise<CallAnswerResult> {
     const pending = this.pendingCall(profile, callToken);
     if (!pending) return { status: 'unknownCall' };
     const locked = this.lockStatus(profile);
     if (locked) return locked;
     if (digits === '#') {
-      this.registerPhone(profile, pending);
+      await this.completeChallenge(profile, pending, 'voice');
       return { status: 'verified' };
     }
     pending.callOutcome = 'wrongKey';
-    return this.registerFailure(profile) ?? { status: 'wrongKey' };
+    return (await this.registerFailure(profile, pending.methodKind, 'voice')) ?? { status: 'wrongKey' };
   }
 
   /** The call ended (Twilio's status webhook): record why, unless # already proved the phone. */
@@ -354,94 +419,121 @@ export class VerificationService {
     return true;
   }
 
-  /** Where the phone of `challengeId` stands. */
-  phoneStatus(profile: SecurityInfoProfile, challengeId: string): PhoneStatus {
-    const method = profile.methods.find((m): m is PhoneMethod => m.kind === 'phone' && m.id === challengeId);
+  /** Where the challenge `challengeId` stands. */
+  challengeStatus(profile: SecurityInfoProfile, challengeId: string): ChallengeStatus {
+    const method = profile.methods.find((m) => m.id === challengeId);
     if (method) return { status: 'verified', method };
-    const pending = profile.pendingPhone;
+    const pending = profile.pendingCode;
     if (!pending || pending.id !== challengeId) return { status: 'gone' };
     if (pending.callOutcome) return { status: 'callEnded', outcome: pending.callOutcome };
     return { status: 'waiting' };
   }
 
-  abandonPhone(profile: SecurityInfoProfile): void {
-    profile.pendingPhone = undefined;
+  abandonCode(profile: SecurityInfoProfile): void {
+    profile.pendingCode = undefined;
   }
 
   /** The person a call token belongs to (the token carries it, so no index is needed). */
   static callTokenOwner(callToken: string): string | undefined {
     const [owner, nonce, extra] = callToken.split('.');
     if (!owner || !nonce || extra !== undefined) return undefined;
-    try {
-      return Buffer.from(owner, 'base64url').toString('utf8') || undefined;
-    } catch {
-      return undefined;
-    }
+    return Buffer.from(owner, 'base64url').toString('utf8') || undefined;
   }
 
-  private pendingCall(profile: SecurityInfoProfile, callToken: string): PendingPhone | undefined {
-    const pending = profile.pendingPhone;
-    if (!pending?.callTokenHash || this.deps.clock.now() >= pending.expiresAt) return undefined;
-    return this.deps.secretBox.matchesKeyedHash(callToken, pending.callTokenHash) ? pending : undefined;
+  // ---- Security questions ----------------------------------------------------
+
+  /** The questions this person may choose from (never offered to admins: the policy refuses it). */
+  securityQuestions(): SecurityQuestion[] {
+    return questionCatalogue(this.deps.policy.securityQuestions.custom);
   }
 
-  private async sendToPhone(profile: SecurityInfoProfile, pending: PendingPhone): Promise<PhoneSendResult> {
-    const { clock, counters, random, secretBox, policy, sender, issuer } = this.deps;
-    const now = clock.now();
-    const dayEnds = (Math.floor(now / DAY) + 1) * DAY;
-    // SMS pumping and toll fraud: both caps are spent before anything is sent.
-    const userOk = await counters.take(`sends:user:${profile.userId}`, policy.phone.sendsPerUserPerDay, dayEnds);
-    const numberOk =
-      userOk && (await counters.take(`sends:number:${secretBox.keyedHash(pending.e164)}`, policy.phone.sendsPerNumberPerDay, dayEnds));
-    if (!userOk || !numberOk) return { status: 'dailyLimit' };
+  /** Registers (or replaces) the person's security questions; answers are hashed with scrypt, each with its salt. */
+  async registerSecurityQuestions(
+    profile: SecurityInfoProfile,
+    picks: ReadonlyArray<{ questionId: string; answer: string }>,
+    via: string,
+  ): Promise<{ status: 'registered' } | { status: 'refused'; problem: AnswerProblem } | { status: 'notAllowed' }> {
+    const role = this.roleOf(profile);
+    if (!role.enabledMethods.includes('securityQuestions')) return { status: 'notAllowed' };
+    const problem = checkAnswers(picks, this.securityQuestions(), role.securityQuestionsRequired);
+    if (problem) return { status: 'refused', problem };
+    const answers = await Promise.all(picks.map((p) => hashAnswer(p.questionId, p.answer)));
+    const previous = profile.methods.find((m) => m.kind === 'securityQuestions');
+    if (previous) profile.methods = profile.methods.filter((m) => m.id !== previous.id);
+    await this.addMethod(profile, { id: this.deps.random.id(), kind: 'securityQuestions', answers, addedAt: this.deps.clock.now() }, via);
+    return { status: 'registered' };
+  }
 
-    let delivery: Awaited<ReturnType<CodeSender['sendSms']>>;
-    if (pending.channel === 'sms') {
-      const code = String(random.int(1_000_000)).padStart(6, '0');
-      pending.codeHash = secretBox.keyedHash(`${pending.id}:${code}`);
-      pending.expiresAt = now + policy.phone.codeLifetimeMinutes * MINUTE;
-      delivery = await sender.sendSms(
-        pending.e164,
-        `${code} is your ${issuer} verification code. It expires in ${policy.phone.codeLifetimeMinutes} minutes. Don't share it with anyone.`,
-      );
-    } else {
-      const callToken = `${Buffer.from(profile.userId, 'utf8').toString('base64url')}.${random.bytes(24).toString('base64url')}`;
-      pending.callTokenHash = secretBox.keyedHash(callToken);
-      pending.callOutcome = undefined;
-      pending.expiresAt = now + policy.phone.callLifetimeMinutes * MINUTE;
-      delivery = await sender.placeCall(pending.e164, {
-        callToken,
-        greeting: `Hello. This is ${issuer}, calling to verify your phone for signing in. If you asked for this call, press the pound key to finish your verification. If you did not, just hang up.`,
-      });
+  /** Picks `count` of the registered questions at random, for a recovery check. */
+  questionsToAsk(profile: SecurityInfoProfile, count: number): SecurityQuestion[] {
+    const method = profile.methods.find((m) => m.kind === 'securityQuestions');
+    if (!method) return [];
+    const ids = [...method.answers.map((a) => a.questionId)];
+    for (let i = ids.length - 1; i > 0; i--) {
+      const j = this.deps.random.int(i + 1);
+      [ids[i], ids[j]] = [ids[j]!, ids[i]!];
     }
-    if (!delivery.ok) {
-      if (delivery.permanent) profile.pendingPhone = undefined;
-      return { status: 'deliveryFailed', failure: delivery.failure, permanent: delivery.permanent };
+    const catalogue = this.securityQuestions();
+    return ids.slice(0, count).flatMap((id) => catalogue.filter((q) => q.id === id));
+  }
+
+  /** Checks answers to asked questions; every one must match. A failure counts on the account throttle. */
+  async checkSecurityAnswers(
+    profile: SecurityInfoProfile,
+    answers: ReadonlyArray<{ questionId: string; answer: string }>,
+    via: string,
+  ): Promise<{ status: 'verified' } | { status: 'wrong' } | LockedResult> {
+    const locked = this.lockStatus(profile);
+    if (locked) return locked;
+    const method = profile.methods.find((m) => m.kind === 'securityQuestions');
+    const results = await Promise.all(
+      answers.map(async (given) => {
+        const stored = method?.answers.find((a) => a.questionId === given.questionId);
+        return stored ? answerMatches(stored, given.answer) : false;
+      }),
+    );
+    const ok = answers.length > 0 && results.every(Boolean);
+    await this.record(profile, 'questions.checked', ok ? 'success' : 'failure', via);
+    if (ok) {
+      this.registerSuccess(profile);
+      return { status: 'verified' };
     }
-    pending.lastSentAt = now;
-    pending.sends += 1;
-    profile.pendingPhone = pending;
+    return (await this.registerFailure(profile, 'securityQuestions', via)) ?? { status: 'wrong' };
+  }
+
+  // ---- Deleting ---------------------------------------------------------------
+
+  /** What deleting a method would do; deleting the last method of a required kind is refused. */
+  checkDeletion(profile: SecurityInfoProfile, methodId: string): DeletionCheck {
+    const method = profile.methods.find((m) => m.id === methodId);
+    if (!method) return { allowed: false, reason: 'notFound' };
+    const remaining = { ...profile, methods: profile.methods.filter((m) => m.id !== methodId) };
+    if (this.roleOf(profile).requiredMethods.includes(method.kind) && !remaining.methods.some((m) => m.kind === method.kind)) {
+      return { allowed: false, reason: 'lastRequiredMfa', kind: method.kind };
+    }
+    const wasDefault = this.defaultMethod(profile)?.id === method.id;
+    const before = this.policyStatus(profile);
+    const after = this.policyStatus(remaining);
     return {
-      status: 'sent',
-      channel: pending.channel,
-      masked: maskPhone(pending.e164),
-      challengeId: pending.id,
-      expiresAt: pending.expiresAt,
+      allowed: true,
+      method,
+      newDefault: wasDefault ? this.defaultMethod({ ...remaining, defaultMethodId: undefined }) : undefined,
+      breaksMfa: before.mfa.met && !after.mfa.met,
+      breaksSspr: before.sspr.met && !after.sspr.met,
     };
   }
 
-  private registerPhone(profile: SecurityInfoProfile, pending: PendingPhone): PhoneMethod {
-    const method: PhoneMethod = {
-      id: pending.id,
-      kind: 'phone',
-      e164: pending.e164,
-      verifiedBy: pending.channel,
-      addedAt: this.deps.clock.now(),
-    };
-    profile.methods.push(method);
-    profile.pendingPhone = undefined;
-    this.registerSuccess(profile);
-    return method;
+  async deleteMethod(profile: SecurityInfoProfile, methodId: string, via: string): Promise<DeletionCheck> {
+    const check = this.checkDeletion(profile, methodId);
+    if (!check.allowed) return check;
+    profile.methods = profile.methods.filter((m) => m.id !== methodId);
+    if (profile.defaultMethodId === methodId) {
+      profile.defaultMethodId = undefined;
+      profile.defaultVariant = undefined;
+    }
+    await this.record(profile, 'method.deleted', 'success', via, check.method);
+    await this.notifyChange(profile, `${describeKind(check.method.kind)} removed`);
+    return check;
   }
 
   /** The current TOTP time step: exposed so callers can reason about replay windows. */
@@ -449,39 +541,240 @@ export class VerificationService {
     return timeStepAt(this.deps.clock.now());
   }
 
-  private attemptsBeforeLock(profile: SecurityInfoProfile): number {
-    const threshold = this.deps.policy.lockoutThreshold;
-    return threshold - (profile.throttle.consecutiveFailures % threshold);
+  // ---- Internals -------------------------------------------------------------
+
+  private async startChallenge(
+    profile: SecurityInfoProfile,
+    target: Pick<PendingCode, 'methodKind' | 'destination' | 'channel' | 'extension' | 'replaces'>,
+  ): Promise<SendResult> {
+    const previous = profile.pendingCode;
+    if (previous && previous.destination === target.destination) {
+      const wait = this.cooldownLeft(previous);
+      if (wait > 0) return { status: 'cooldown', retryInSeconds: wait };
+    }
+    const pending: PendingCode = { ...target, id: this.deps.random.id(), expiresAt: 0, lastSentAt: 0, sends: 0, wrongCodes: 0 };
+    return this.send(profile, pending);
+  }
+
+  private cooldownLeft(pending: PendingCode): number {
+    const ends = pending.lastSentAt + this.deps.policy.codes.resendCooldownSeconds * SECOND;
+    return Math.max(0, Math.ceil((ends - this.deps.clock.now()) / SECOND));
+  }
+
+  /** Spends the caps, makes a fresh code or call token, and sends it. */
+  private async send(profile: SecurityInfoProfile, pending: PendingCode): Promise<SendResult> {
+    const { clock, counters, random, secretBox, policy, sender, issuer } = this.deps;
+    const now = clock.now();
+    const dayEnds = (Math.floor(now / DAY) + 1) * DAY;
+    // SMS pumping and toll fraud: every cap is spent before anything is sent.
+    const caps: Array<[string, number, number]> = [
+      [`sends:user:${profile.userId}`, policy.codes.sendsPerUserPerDay, dayEnds],
+      [`sends:destination:${secretBox.keyedHash(pending.destination)}`, policy.codes.sendsPerDestinationPerDay, dayEnds],
+    ];
+    if (pending.channel === 'email') {
+      caps.push([`emails:user:${profile.userId}`, policy.codes.emailsPerTenMinutes, (Math.floor(now / (10 * MINUTE)) + 1) * 10 * MINUTE]);
+    }
+    for (const [key, limit, windowEnds] of caps) {
+      if (!(await counters.take(key, limit, windowEnds))) return { status: 'dailyLimit' };
+    }
+
+    let delivery: Awaited<ReturnType<CodeSender['sendSms']>>;
+    const minutes = policy.codes.lifetimeMinutes;
+    if (pending.channel === 'voice') {
+      const callToken = `${Buffer.from(profile.userId, 'utf8').toString('base64url')}.${random.bytes(24).toString('base64url')}`;
+      pending.callTokenHash = secretBox.keyedHash(callToken);
+      pending.callOutcome = undefined;
+      pending.expiresAt = now + policy.codes.callLifetimeMinutes * MINUTE;
+      delivery = await sender.placeCall(pending.destination, {
+        callToken,
+        extension: pending.extension,
+        greeting: `Hello. This is ${issuer}, calling to verify your phone for signing in. If you asked for this call, press the pound key to finish your verification. If you did not, just hang up.`,
+      });
+    } else {
+      const code = String(random.int(1_000_000)).padStart(6, '0');
+      pending.codeHash = secretBox.keyedHash(`${pending.id}:${code}`);
+      pending.expiresAt = now + minutes * MINUTE;
+      delivery =
+        pending.channel === 'sms'
+          ? await sender.sendSms(
+              pending.destination,
+              `${code} is your ${issuer} verification code. It expires in ${minutes} minutes. Don't share it with anyone.`,
+            )
+          : await sender.sendEmail(
+              pending.destination,
+              `Your ${issuer} verification code`,
+              `Use the code ${code} to verify this email address for ${issuer} password reset. It expires in ${minutes} minutes.\n\nIf you did not ask for it, you can ignore this email.`,
+            );
+    }
+    if (!delivery.ok) {
+      if (delivery.permanent) profile.pendingCode = undefined;
+      return { status: 'deliveryFailed', failure: delivery.failure, permanent: delivery.permanent };
+    }
+    pending.lastSentAt = now;
+    pending.sends += 1;
+    profile.pendingCode = pending;
+    return {
+      status: 'sent',
+      channel: pending.channel,
+      masked: maskDestination(pending.destination),
+      challengeId: pending.id,
+      expiresAt: pending.expiresAt,
+    };
+  }
+
+  private pendingCall(profile: SecurityInfoProfile, callToken: string): PendingCode | undefined {
+    const pending = profile.pendingCode;
+    if (!pending?.callTokenHash || this.deps.clock.now() >= pending.expiresAt) return undefined;
+    return this.deps.secretBox.matchesKeyedHash(callToken, pending.callTokenHash) ? pending : undefined;
+  }
+
+  /** A proven challenge becomes a method; a method it replaces goes (keeping the default on the new one). */
+  private async completeChallenge(profile: SecurityInfoProfile, pending: PendingCode, via: string): Promise<SecurityMethod> {
+    const addedAt = this.deps.clock.now();
+    const method: SecurityMethod =
+      pending.methodKind === 'email'
+        ? { id: pending.id, kind: 'email', address: pending.destination, addedAt }
+        : {
+            id: pending.id,
+            kind: pending.methodKind,
+            e164: pending.destination,
+            ...(pending.extension ? { extension: pending.extension } : {}),
+            verifiedBy: pending.channel === 'voice' ? 'voice' : 'sms',
+            addedAt,
+          };
+    profile.pendingCode = undefined;
+    const replaced = pending.replaces ? profile.methods.find((m) => m.id === pending.replaces) : undefined;
+    if (replaced) {
+      profile.methods = profile.methods.filter((m) => m.id !== replaced.id);
+      if (profile.defaultMethodId === replaced.id) profile.defaultMethodId = method.id;
+      await this.record(profile, 'method.deleted', 'success', via, replaced);
+    }
+    await this.addMethod(profile, method, via, replaced ? 'changed' : 'added');
+    return method;
+  }
+
+  private async addMethod(
+    profile: SecurityInfoProfile,
+    method: SecurityMethod,
+    via: string,
+    change: 'added' | 'changed' = 'added',
+  ): Promise<void> {
+    profile.methods.push(method);
+    this.registerSuccess(profile);
+    await this.record(profile, 'method.added', 'success', via, method);
+    await this.notifyChange(profile, `${describeKind(method.kind)} ${change}`, method.id);
   }
 
   /**
    * A wrong code for a challenge in progress: counted on the challenge and on
    * the account. The last allowed one (5 by default) voids the challenge.
    */
-  private wrongCode(profile: SecurityInfoProfile, pending: { wrongCodes: number }, voidChallenge: () => void): CodeResult {
+  private async wrongCode(
+    profile: SecurityInfoProfile,
+    pending: { wrongCodes: number },
+    kind: MethodKind,
+    via: string,
+    voidChallenge: () => void,
+  ): Promise<CodeResult> {
     pending.wrongCodes += 1;
-    const lockedNow = this.registerFailure(profile);
-    const attemptsLeft = this.deps.policy.attemptsPerCode - pending.wrongCodes;
+    const lockedNow = await this.registerFailure(profile, kind, via);
+    const attemptsLeft = this.deps.policy.limits.attemptsPerCode - pending.wrongCodes;
     if (attemptsLeft <= 0) voidChallenge();
     return lockedNow ?? (attemptsLeft <= 0 ? { status: 'attemptsExhausted' } : { status: 'wrong', attemptsLeft });
   }
 
-  /** Counts a failure; returns the lock it caused, if any. */
-  private registerFailure(profile: SecurityInfoProfile): LockedResult | undefined {
-    const { policy, clock } = this.deps;
+  private attemptsBeforeLock(profile: SecurityInfoProfile): number {
+    const threshold = this.deps.policy.limits.lockoutThreshold;
+    return threshold - (profile.throttle.consecutiveFailures % threshold);
+  }
+
+  /** Counts a failure (and audits it); returns the lock it caused, if any. */
+  private async registerFailure(profile: SecurityInfoProfile, kind: MethodKind, via: string): Promise<LockedResult | undefined> {
+    const { limits } = this.deps.policy;
     const throttle = profile.throttle;
     throttle.consecutiveFailures += 1;
-    if (throttle.consecutiveFailures % policy.lockoutThreshold === 0) {
-      throttle.lockedUntil = clock.now() + policy.lockoutMinutes * MINUTE;
+    await this.record(profile, 'verification.failed', 'failure', via, kind);
+    if (throttle.consecutiveFailures % limits.lockoutThreshold === 0) {
+      throttle.lockedUntil = this.deps.clock.now() + limits.lockoutMinutes * MINUTE;
     }
-    return this.lockStatus(profile);
+    const locked = this.lockStatus(profile);
+    if (locked && throttle.consecutiveFailures % limits.lockoutThreshold === 0) {
+      await this.record(
+        profile,
+        'account.locked',
+        'failure',
+        via,
+        undefined,
+        locked.until ? `until ${new Date(locked.until).toISOString()}` : 'help desk',
+      );
+    }
+    return locked;
   }
 
   private registerSuccess(profile: SecurityInfoProfile): void {
     profile.throttle = { consecutiveFailures: 0 };
   }
+
+  private async record(
+    profile: SecurityInfoProfile,
+    event: AuditEvent['event'],
+    result: AuditEvent['result'],
+    via: string,
+    method?: SecurityMethod | MethodKind,
+    detail?: string,
+  ): Promise<void> {
+    const kind = typeof method === 'string' ? method : method?.kind;
+    const masked = typeof method === 'object' ? maskedDetail(method) : undefined;
+    await this.deps.audit.record({
+      at: this.deps.clock.now(),
+      userId: profile.userId,
+      upn: profile.upn,
+      event,
+      result,
+      via,
+      ...(kind ? { method: kind } : {}),
+      ...((detail ?? masked) ? { detail: detail ?? masked } : {}),
+    });
+  }
+
+  /**
+   * Tells the person, on their other registered phones and emails, that their
+   * security info changed (DESIGN §5). Not the destination just proven, and
+   * never a code. A notice that fails to go out does not undo the change.
+   */
+  private async notifyChange(profile: SecurityInfoProfile, what: string, exceptMethodId?: string): Promise<void> {
+    const text = `${this.deps.issuer}: your security info changed (${what}). If this wasn't you, contact your help desk right away.`;
+    for (const method of profile.methods) {
+      if (method.id === exceptMethodId) continue;
+      if (method.kind === 'phone') await this.deps.sender.sendSms(method.e164, text);
+      if (method.kind === 'email') await this.deps.sender.sendEmail(method.address, `Your ${this.deps.issuer} security info changed`, text);
+    }
+  }
 }
 
 function groupsOfFour(value: string): string {
   return value.match(/.{1,4}/g)?.join(' ') ?? value;
+}
+
+function maskDestination(destination: string): string {
+  return destination.includes('@') ? maskEmail(destination) : maskPhone(destination);
+}
+
+function maskedDetail(method: SecurityMethod): string | undefined {
+  if (isPhoneMethod(method)) return maskPhone(method.e164);
+  if (method.kind === 'email') return maskEmail(method.address);
+  if (method.kind === 'authenticatorApp') return method.appName;
+  return undefined;
+}
+
+function describeKind(kind: MethodKind): string {
+  const words: Record<MethodKind, string> = {
+    authenticatorApp: 'authenticator app',
+    phone: 'phone',
+    alternatePhone: 'alternate phone',
+    officePhone: 'office phone',
+    email: 'email',
+    securityQuestions: 'security questions',
+  };
+  return words[kind];
 }

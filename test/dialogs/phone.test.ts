@@ -101,7 +101,14 @@ describe('a phone first, through "I want to set up a different method"', () => {
     await chat.open();
     await chat.click('Next');
     const [choose] = cardsOf(await chat.click('I want to set up a different method'));
-    expect(choicesOf(choose, 'method')).toEqual(['Authenticator app', 'Phone']);
+    expect(choicesOf(choose, 'method')).toEqual([
+      'Authenticator app',
+      'Phone',
+      'Alternate phone',
+      'Office phone',
+      'Email',
+      'Security questions',
+    ]);
     await chat.click('Next', { method: 'phone' });
     await chat.click('Next', { ...US_NUMBER, method: 'sms' });
     await chat.click('Next', { code: lastTextedCode(chat.outbox.file) });

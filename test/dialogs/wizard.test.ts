@@ -69,7 +69,9 @@ describe('the wizard for a new person', () => {
     expect(cardText(success)).toContain('Success!');
     expect(cardText(success)).toContain('Default sign-in method:** Microsoft Authenticator – code');
     expect(fact(success, 'Authenticator app')).toBe('Microsoft Authenticator');
-    expect(textsOf(await chat.click('Done'))).toEqual(['You are all set. Your security info is up to date: you can close this chat.']);
+    expect(textsOf(await chat.click('Done'))).toEqual([
+      'You are all set. Your security info is up to date: you can close this chat, or say "security info" to see it.',
+    ]);
     expect(chat.parts.service.isComplete((await chat.store.get<{ profile: never }>('state', 'emulator:user-1'))!.value.profile)).toBe(true);
   });
 

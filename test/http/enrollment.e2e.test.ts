@@ -75,7 +75,9 @@ describe('the bot over HTTP, as Teams reaches it', () => {
     expect(cardText(cardOf(success))).toContain('Success!');
 
     const done = await click('Done');
-    expect(done.map((r) => r.text)).toContain('You are all set. Your security info is up to date: you can close this chat.');
+    expect(done.map((r) => r.text)).toContain(
+      'You are all set. Your security info is up to date: you can close this chat, or say "security info" to see it.',
+    );
     const summary = await send({ text: 'hello' });
     expect(cardText(cardOf(summary[0]))).toContain('Your security info is set up');
   });

@@ -35,7 +35,13 @@ class RecordingAdapter extends TestAdapter {
 }
 
 /** A policy that requires only the authenticator app (the phone stays optional). */
-export const appOnlyPolicy: Policy = { ...defaultPolicy, requiredMethods: ['authenticatorApp'] };
+export const appOnlyPolicy: Policy = {
+  ...defaultPolicy,
+  roles: {
+    ...defaultPolicy.roles,
+    employee: { ...defaultPolicy.roles.employee!, requiredMethods: ['authenticatorApp'], ssprMethodsRequired: 1 },
+  },
+};
 
 export interface ChatOptions {
   readonly policy?: Policy;

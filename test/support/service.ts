@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DevOutbox } from '../../src/delivery/devOutbox';
 import { createLogger } from '../../src/log';
+import { StoreAuditLog } from '../../src/storage/auditStore';
 import { StoreCounters } from '../../src/storage/counters';
 import { SqliteStore } from '../../src/storage/sqliteStore';
 import { defaultPolicy, type Policy } from '../../src/verification/policy';
@@ -20,6 +21,7 @@ export function setup(policy: Policy = defaultPolicy) {
   const secretBox = new SecretBox([testKey()], cryptoRandom);
   const store = new SqliteStore(':memory:', clock, cryptoRandom);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outbox-'));
+  const audit = new StoreAuditLog(store, cryptoRandom);
   const outbox = new DevOutbox(dataDir, 'http://localhost:3978', clock, createLogger('silent'));
   const service = new VerificationService({
     clock,
@@ -29,13 +31,14 @@ export function setup(policy: Policy = defaultPolicy) {
     issuer: 'Contoso',
     counters: new StoreCounters(store),
     sender: outbox,
+    audit,
   });
-  const profile = newProfile({ userId: 'aad:1', upn: 'adele@contoso.com', displayName: 'Adele Vance' });
+  const profile = newProfile({ userId: 'aad:1', upn: 'adele@contoso.com', displayName: 'Adele Vance', role: 'employee' });
   /** What the person's app shows now for the enrollment in progress (read back from the URI, as the app does). */
   const appCode = (p: SecurityInfoProfile = profile, at = clock.now()) => {
     const pending = service.pendingAppEnrollment(p);
     if (!pending) throw new Error('nothing pending');
     return appCodeFor(pending.otpauthUri, at);
   };
-  return { clock, secretBox, service, profile, appCode, outbox, store };
+  return { clock, secretBox, service, profile, appCode, outbox, store, audit };
 }

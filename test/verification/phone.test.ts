@@ -5,7 +5,7 @@ import { setup } from '../support/service';
 const US = { allowedCountries: ['US', 'GB'], channel: 'sms' as const };
 
 describe('phone numbers', () => {
-  it('are stored as E.164 and shown masked', () => {
+  it('are stored as E.164 and shown masked', async () => {
     expect(parsePhoneNumber('(201) 555-0123', 'US', US)).toEqual({ e164: '+12015550123', country: 'US' });
     expect(parsePhoneNumber('07400 123456', 'GB', US)).toEqual({ e164: '+447400123456', country: 'GB' });
     expect(maskPhone('+12015550123')).toBe('+1 ••• ••• 0123');
@@ -23,15 +23,15 @@ describe('phone numbers', () => {
     expect(parsePhoneNumber(input, 'US', US)).toEqual({ problem });
   });
 
-  it('refuses a number that does not match the chosen country, naming both', () => {
+  it('refuses a number that does not match the chosen country, naming both', async () => {
     expect(parsePhoneNumber('+44 7400 123456', 'US', US)).toEqual({ problem: 'countryMismatch', numberCountry: 'GB', chosenCountry: 'US' });
   });
 
-  it('refuses a country the policy does not allow', () => {
+  it('refuses a country the policy does not allow', async () => {
     expect(parsePhoneNumber('+33 6 12 34 56 78', 'FR', US)).toEqual({ problem: 'countryNotAllowed', country: 'FR' });
   });
 
-  it('refuses premium-rate and toll-free numbers, and landlines for texts', () => {
+  it('refuses premium-rate and toll-free numbers, and landlines for texts', async () => {
     expect(parsePhoneNumber('900 555 0100', 'US', US)).toEqual({ problem: 'notAPersonalNumber' });
     expect(parsePhoneNumber('800 555 0100', 'US', US)).toEqual({ problem: 'notAPersonalNumber' });
     expect(parsePhoneNumber('020 7183 8750', 'GB', US)).toEqual({ problem: 'cannotReceiveTexts' });
@@ -53,11 +53,11 @@ describe('"Text me a code"', () => {
     const code = lastTextedCode(outbox.file);
     expect(JSON.stringify(profile)).not.toContain(code);
 
-    expect(service.verifyPhoneCode(profile, code)).toMatchObject({
+    expect(await service.verifyCode(profile, code, 'test')).toMatchObject({
       status: 'verified',
       method: { kind: 'phone', e164: '+12015550123', verifiedBy: 'sms' },
     });
-    expect(service.verifyPhoneCode(profile, code)).toEqual({ status: 'nothingPending' });
+    expect(await service.verifyCode(profile, code, 'test')).toEqual({ status: 'nothingPending' });
     expect(service.isComplete(profile)).toBe(false); // the app is still required
   });
 
@@ -65,25 +65,25 @@ describe('"Text me a code"', () => {
     const { service, profile, outbox, clock } = setup();
     await service.startPhone(profile, request);
     clock.advanceMinutes(5);
-    expect(service.verifyPhoneCode(profile, lastTextedCode(outbox.file))).toEqual({ status: 'expired' });
+    expect(await service.verifyCode(profile, lastTextedCode(outbox.file), 'test')).toEqual({ status: 'expired' });
   });
 
   it('5 wrong entries kill the code, and a resend does not reset the count', async () => {
     const { service, profile, outbox, clock } = setup();
     await service.startPhone(profile, request);
     const wrong = () => (lastTextedCode(outbox.file) === '000000' ? '111111' : '000000');
-    expect(service.verifyPhoneCode(profile, wrong())).toEqual({ status: 'wrong', attemptsLeft: 4 });
-    expect(service.verifyPhoneCode(profile, wrong())).toEqual({ status: 'wrong', attemptsLeft: 3 });
+    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'wrong', attemptsLeft: 4 });
+    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'wrong', attemptsLeft: 3 });
     clock.advance(60_000);
-    expect((await service.resendPhone(profile)).status).toBe('sent');
-    expect(service.verifyPhoneCode(profile, wrong())).toEqual({ status: 'wrong', attemptsLeft: 2 });
-    expect(service.verifyPhoneCode(profile, wrong())).toEqual({ status: 'wrong', attemptsLeft: 1 });
-    expect(service.verifyPhoneCode(profile, wrong())).toEqual({ status: 'attemptsExhausted' });
-    expect(service.verifyPhoneCode(profile, lastTextedCode(outbox.file))).toEqual({ status: 'nothingPending' });
+    expect((await service.resendCode(profile)).status).toBe('sent');
+    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'wrong', attemptsLeft: 2 });
+    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'wrong', attemptsLeft: 1 });
+    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'attemptsExhausted' });
+    expect(await service.verifyCode(profile, lastTextedCode(outbox.file), 'test')).toEqual({ status: 'nothingPending' });
     // Asking again for the same number does not wipe the count either.
     clock.advance(60_000);
     await service.startPhone(profile, request);
-    expect(profile.pendingPhone?.wrongCodes).toBe(0); // the dead challenge is gone...
+    expect(profile.pendingCode?.wrongCodes).toBe(0); // the dead challenge is gone...
     expect(profile.throttle.consecutiveFailures).toBe(5); // ...but the account throttle remembers
   });
 
@@ -92,13 +92,13 @@ describe('"Text me a code"', () => {
     await service.startPhone(profile, request);
     const first = lastTextedCode(outbox.file);
     clock.advance(20_000);
-    expect(await service.resendPhone(profile)).toEqual({ status: 'cooldown', retryInSeconds: 40 });
+    expect(await service.resendCode(profile)).toEqual({ status: 'cooldown', retryInSeconds: 40 });
     expect(await service.startPhone(profile, request)).toEqual({ status: 'cooldown', retryInSeconds: 40 });
     clock.advance(40_000);
-    expect((await service.resendPhone(profile)).status).toBe('sent');
+    expect((await service.resendCode(profile)).status).toBe('sent');
     const second = lastTextedCode(outbox.file);
-    if (first !== second) expect(service.verifyPhoneCode(profile, first).status).toBe('wrong');
-    expect(service.verifyPhoneCode(profile, second).status).toBe('verified');
+    if (first !== second) expect((await service.verifyCode(profile, first, 'test')).status).toBe('wrong');
+    expect((await service.verifyCode(profile, second, 'test')).status).toBe('verified');
   });
 
   it('at most 10 texts or calls per person per day', async () => {
@@ -127,7 +127,7 @@ describe('"Text me a code"', () => {
   it('refuses a number already registered', async () => {
     const { service, profile, outbox } = setup();
     await service.startPhone(profile, request);
-    service.verifyPhoneCode(profile, lastTextedCode(outbox.file));
+    await service.verifyCode(profile, lastTextedCode(outbox.file), 'test');
     expect(await service.startPhone(profile, request)).toEqual({ status: 'alreadyRegistered' });
   });
 });
@@ -142,11 +142,11 @@ describe('"Call me"', () => {
     const call = lastCall(outbox.file);
     expect(call.body).toMatch(/This is Contoso.*press the pound key/);
     const token = decodeURIComponent(/calls\/([^/]+)\/answer/.exec(call.answerUrl!)![1]!);
-    expect(service.answerCall(profile, `${token}x`, '#')).toEqual({ status: 'unknownCall' });
-    expect(service.answerCall(profile, token, '#')).toEqual({ status: 'verified' });
+    expect(await service.answerCall(profile, `${token}x`, '#')).toEqual({ status: 'unknownCall' });
+    expect(await service.answerCall(profile, token, '#')).toEqual({ status: 'verified' });
     if (sent.status !== 'sent') throw new Error();
-    expect(service.phoneStatus(profile, sent.challengeId)).toMatchObject({ status: 'verified', method: { verifiedBy: 'voice' } });
-    expect(service.answerCall(profile, token, '#')).toEqual({ status: 'unknownCall' });
+    expect(service.challengeStatus(profile, sent.challengeId)).toMatchObject({ status: 'verified', method: { verifiedBy: 'voice' } });
+    expect(await service.answerCall(profile, token, '#')).toEqual({ status: 'unknownCall' });
   });
 
   it('a wrong key, no answer or a busy line are recorded for the chat to tell', async () => {
@@ -154,8 +154,8 @@ describe('"Call me"', () => {
     const sent = await service.startPhone(profile, request);
     if (sent.status !== 'sent') throw new Error();
     const token = decodeURIComponent(/calls\/([^/]+)\/answer/.exec(lastCall(outbox.file).answerUrl!)![1]!);
-    expect(service.answerCall(profile, token, '5')).toEqual({ status: 'wrongKey' });
-    expect(service.phoneStatus(profile, sent.challengeId)).toEqual({ status: 'callEnded', outcome: 'wrongKey' });
+    expect(await service.answerCall(profile, token, '5')).toEqual({ status: 'wrongKey' });
+    expect(service.challengeStatus(profile, sent.challengeId)).toEqual({ status: 'callEnded', outcome: 'wrongKey' });
     expect(service.recordCallEnd(profile, token, 'hungUp')).toBe(false); // the first ending stands
   });
 
@@ -164,6 +164,6 @@ describe('"Call me"', () => {
     await service.startPhone(profile, request);
     const token = decodeURIComponent(/calls\/([^/]+)\/answer/.exec(lastCall(outbox.file).answerUrl!)![1]!);
     clock.advanceMinutes(5);
-    expect(service.answerCall(profile, token, '#')).toEqual({ status: 'unknownCall' });
+    expect(await service.answerCall(profile, token, '#')).toEqual({ status: 'unknownCall' });
   });
 });

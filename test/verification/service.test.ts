@@ -7,10 +7,10 @@ import { setup } from '../support/service';
 const wrong = (code: string) => (code === '000000' ? '111111' : '000000');
 
 describe('adding an authenticator app', () => {
-  it('when the first code is right, the app becomes a method and the default', () => {
+  it('when the first code is right, the app becomes a method and the default', async () => {
     const { service, profile, appCode } = setup();
     expect(service.startAuthenticatorApp(profile, 'Microsoft Authenticator').status).toBe('started');
-    const result = service.verifyAuthenticatorApp(profile, appCode());
+    const result = await service.verifyAuthenticatorApp(profile, appCode(), 'test');
     expect(result.status).toBe('verified');
     expect(profile.methods).toHaveLength(1);
     expect(profile.pendingApp).toBeUndefined();
@@ -18,7 +18,7 @@ describe('adding an authenticator app', () => {
     expect(service.missingMethods(profile)).toEqual(['phone']);
   });
 
-  it('the secret is 160 bits and is stored only sealed, bound to the user and method', () => {
+  it('the secret is 160 bits and is stored only sealed, bound to the user and method', async () => {
     const { service, profile, secretBox } = setup();
     service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
     const enrollment = service.pendingAppEnrollment(profile)!;
@@ -31,58 +31,59 @@ describe('adding an authenticator app', () => {
     expect(() => secretBox.open(pending.sealedSecret, totpContext('aad:someone-else', pending.id))).toThrow();
   });
 
-  it('a code that is not 6 digits is refused without counting as a failure', () => {
+  it('a code that is not 6 digits is refused without counting as a failure', async () => {
     const { service, profile } = setup();
     service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
     for (const input of ['12345', 'abcdef', '1234567', '', '12345678901234567890123456789']) {
-      expect(service.verifyAuthenticatorApp(profile, input)).toEqual({ status: 'malformed' });
+      expect(await service.verifyAuthenticatorApp(profile, input, 'test')).toEqual({ status: 'malformed' });
     }
     expect(profile.throttle.consecutiveFailures).toBe(0);
     expect(profile.pendingApp?.wrongCodes).toBe(0);
   });
 
-  it('accepts spaces in the code as people type them', () => {
+  it('accepts spaces in the code as people type them', async () => {
     const { service, profile, appCode } = setup();
     service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
     const code = appCode();
-    expect(service.verifyAuthenticatorApp(profile, ` ${code.slice(0, 3)} ${code.slice(3)} `).status).toBe('verified');
+    expect((await service.verifyAuthenticatorApp(profile, ` ${code.slice(0, 3)} ${code.slice(3)} `, 'test')).status).toBe('verified');
   });
 
-  it('when 5 wrong codes are entered, the QR code is void and a new one is needed', () => {
+  it('when 5 wrong codes are entered, the QR code is void and a new one is needed', async () => {
     const { service, profile, appCode } = setup();
     service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
     const right = appCode();
-    const results = [1, 2, 3, 4, 5].map(() => service.verifyAuthenticatorApp(profile, wrong(right)));
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await service.verifyAuthenticatorApp(profile, wrong(right), 'test'));
     expect(results.slice(0, 4)).toEqual([4, 3, 2, 1].map((attemptsLeft) => ({ status: 'wrong', attemptsLeft })));
     expect(results[4]).toEqual({ status: 'attemptsExhausted' });
-    expect(service.verifyAuthenticatorApp(profile, right)).toEqual({ status: 'nothingPending' });
+    expect(await service.verifyAuthenticatorApp(profile, right, 'test')).toEqual({ status: 'nothingPending' });
     expect(profile.methods).toHaveLength(0);
   });
 
-  it('a QR code not used within 15 minutes expires', () => {
+  it('a QR code not used within 15 minutes expires', async () => {
     const { service, profile, appCode, clock } = setup();
     service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
     clock.advanceMinutes(15);
     const code = totpCodeAt(Buffer.alloc(20), clock.now()); // any code: the enrollment is gone
     expect(service.pendingAppEnrollment(profile)).toBeUndefined();
-    expect(service.verifyAuthenticatorApp(profile, code)).toEqual({ status: 'expired' });
-    expect(appCode).toThrow('nothing pending');
+    expect(await service.verifyAuthenticatorApp(profile, code, 'test')).toEqual({ status: 'expired' });
+    expect(() => appCode()).toThrow('nothing pending');
   });
 
-  it('accepts a code from the previous time step (a slow typist) but not from two steps ago', () => {
+  it('accepts a code from the previous time step (a slow typist) but not from two steps ago', async () => {
     const { service, profile, appCode, clock } = setup();
     service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
     const earlier = appCode(profile, clock.now() - 30_000);
     const tooOld = appCode(profile, clock.now() - 65_000);
-    expect(service.verifyAuthenticatorApp(profile, tooOld).status).toBe('wrong');
-    expect(service.verifyAuthenticatorApp(profile, earlier).status).toBe('verified');
+    expect((await service.verifyAuthenticatorApp(profile, tooOld, 'test')).status).toBe('wrong');
+    expect((await service.verifyAuthenticatorApp(profile, earlier, 'test')).status).toBe('verified');
   });
 
-  it('stops at 5 apps', () => {
+  it('stops at 5 apps', async () => {
     const { service, profile, appCode, clock } = setup();
     for (let i = 0; i < 5; i++) {
       service.startAuthenticatorApp(profile, 'Authenticator app');
-      expect(service.verifyAuthenticatorApp(profile, appCode()).status).toBe('verified');
+      expect((await service.verifyAuthenticatorApp(profile, appCode(), 'test')).status).toBe('verified');
       clock.advance(30_000);
     }
     expect(service.startAuthenticatorApp(profile, 'Authenticator app')).toEqual({ status: 'limitReached', max: 5 });
@@ -90,37 +91,37 @@ describe('adding an authenticator app', () => {
 });
 
 describe('replay', () => {
-  it('when the same TOTP code is used twice, the second is refused', () => {
+  it('when the same TOTP code is used twice, the second is refused', async () => {
     const { service, profile, appCode } = setup();
     service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
     const first = appCode();
-    const verified = service.verifyAuthenticatorApp(profile, first);
+    const verified = await service.verifyAuthenticatorApp(profile, first, 'test');
     if (verified.status !== 'verified') throw new Error('not verified');
-    expect(service.verifyTotp(profile, verified.method.id, first)).toEqual({ status: 'replayed' });
+    expect(await service.verifyTotp(profile, verified.method.id, first, 'test')).toEqual({ status: 'replayed' });
   });
 
-  it('a code of an earlier step than the last accepted one is refused; the next step is accepted once', () => {
+  it('a code of an earlier step than the last accepted one is refused; the next step is accepted once', async () => {
     const { service, profile, appCode, clock } = setup();
     service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
     const secret = base32Decode(new URL(service.pendingAppEnrollment(profile)!.otpauthUri).searchParams.get('secret')!);
-    const verified = service.verifyAuthenticatorApp(profile, appCode());
+    const verified = await service.verifyAuthenticatorApp(profile, appCode(), 'test');
     if (verified.status !== 'verified') throw new Error('not verified');
     clock.advance(30_000);
     const previous = totpCodeAt(secret, clock.now() - 30_000);
-    expect(service.verifyTotp(profile, verified.method.id, previous)).toEqual({ status: 'replayed' });
+    expect(await service.verifyTotp(profile, verified.method.id, previous, 'test')).toEqual({ status: 'replayed' });
     const next = totpCodeAt(secret, clock.now());
-    expect(service.verifyTotp(profile, verified.method.id, next).status).toBe('verified');
-    expect(service.verifyTotp(profile, verified.method.id, next)).toEqual({ status: 'replayed' });
+    expect((await service.verifyTotp(profile, verified.method.id, next, 'test')).status).toBe('verified');
+    expect(await service.verifyTotp(profile, verified.method.id, next, 'test')).toEqual({ status: 'replayed' });
   });
 });
 
 describe('account lockout', () => {
-  it('after 10 wrong codes in a row across QR codes, verification locks for 15 minutes', () => {
+  it('after 10 wrong codes in a row across QR codes, verification locks for 15 minutes', async () => {
     const { service, profile, appCode, clock } = setup();
-    let last: ReturnType<VerificationService['verifyAuthenticatorApp']> | undefined;
+    let last: Awaited<ReturnType<VerificationService['verifyAuthenticatorApp']>> | undefined;
     for (let i = 0; i < 10; i++) {
       if (!profile.pendingApp) service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
-      last = service.verifyAuthenticatorApp(profile, wrong(appCode()));
+      last = await service.verifyAuthenticatorApp(profile, wrong(appCode()), 'test');
     }
     expect(last).toEqual({ status: 'locked', until: clock.now() + 15 * 60_000 });
     // Locked: even the right code is not checked, and starting over does not help.
@@ -130,15 +131,15 @@ describe('account lockout', () => {
     clock.advanceMinutes(1);
     expect(service.lockStatus(profile)).toBeUndefined();
     expect(service.startAuthenticatorApp(profile, 'Microsoft Authenticator').status).toBe('started');
-    expect(service.verifyAuthenticatorApp(profile, appCode()).status).toBe('verified');
+    expect((await service.verifyAuthenticatorApp(profile, appCode(), 'test')).status).toBe('verified');
     expect(profile.throttle.consecutiveFailures).toBe(0);
   });
 
-  it('after 100 failures in a row, only the help desk can unlock', () => {
+  it('after 100 failures in a row, only the help desk can unlock', async () => {
     const { service, profile, appCode, clock } = setup();
     for (let i = 0; i < 100; i++) {
       if (!profile.pendingApp) service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
-      service.verifyAuthenticatorApp(profile, wrong(appCode()));
+      await service.verifyAuthenticatorApp(profile, wrong(appCode()), 'test');
       if (service.lockStatus(profile)?.until) clock.advanceMinutes(15);
     }
     clock.advanceMinutes(24 * 60);

@@ -1,0 +1,38 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Request, Server } from 'restify';
+import type { Logger } from '../log';
+import type { StoreAuditLog } from '../storage/auditStore';
+
+export interface AdminRoutesDeps {
+  readonly apiKey: string;
+  readonly audit: StoreAuditLog;
+  readonly log: Logger;
+}
+
+/** Compares digests, so neither the length nor the content of the key leaks through timing. */
+function sameKey(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Admin routes, only when ADMIN_API_KEY is set: `Authorization: Bearer <key>`. */
+export function registerAdminRoutes(server: Server, deps: AdminRoutesDeps): void {
+  const authorised = (req: Request) => {
+    const [scheme, key] = (req.header('authorization') ?? '').split(' ');
+    return scheme === 'Bearer' && !!key && sameKey(key, deps.apiKey);
+  };
+
+  server.get('/api/admin/audit', async (req, res) => {
+    if (!authorised(req)) {
+      deps.log.warn({ path: req.getPath() }, 'admin route without a valid key refused');
+      res.send(401, { error: 'a valid bearer key is required' });
+      return;
+    }
+    const user = typeof req.query?.user === 'string' ? req.query.user.trim() : '';
+    if (!user || user.length > 320) {
+      res.send(400, { error: 'give the person as ?user=<upn>' });
+      return;
+    }
+    res.send(200, { user, events: await deps.audit.forUser(user) });
+  });
+}

@@ -1,0 +1,105 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors';
+
+const entrySchema = z
+  .object({
+    upn: z.string().trim().toLowerCase().pipe(z.email()),
+    displayName: z.string().trim().min(1).max(200),
+    role: z.string().trim().min(1).max(40),
+    /** Phones on file, E.164. */
+    phones: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, like +14255550100')).default([]),
+  })
+  .strict();
+
+export type DirectoryEntry = z.output<typeof entrySchema>;
+
+/** The sample that ships, used when DIRECTORY_FILE is not set. */
+export const SAMPLE_DIRECTORY = path.resolve(__dirname, '..', 'directory.sample.json');
+
+/** Who belongs to the organisation: their role and the phones on file. */
+export class Directory {
+  private readonly byUpn: ReadonlyMap<string, DirectoryEntry>;
+
+  constructor(entries: readonly DirectoryEntry[]) {
+    this.byUpn = new Map(entries.map((e) => [e.upn, e]));
+  }
+
+  find(upn: string): DirectoryEntry | undefined {
+    return this.byUpn.get(upn.trim().toLowerCase());
+  }
+
+  /** Whose phone on file this is (for texts from a number, DESIGN §3). */
+  findByPhone(e164: string): DirectoryEntry | undefined {
+    for (const entry of this.byUpn.values()) if (entry.phones.includes(e164)) return entry;
+    return undefined;
+  }
+
+  roles(): Set<string> {
+    return new Set([...this.byUpn.values()].map((e) => e.role));
+  }
+}
+
+/**
+ * Reads a directory file: JSON (an array of entries) or CSV with the header
+ * `upn,displayName,role,phones` (phones separated by ";"; no commas inside a
+ * field). A bad row stops the start with its line and field named.
+ */
+export function loadDirectory(file: string, knownRoles: ReadonlySet<string>): Directory {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError('DIRECTORY_FILE', `cannot read ${file}`);
+  }
+  const rows: Array<{ line: string; value: unknown }> = [];
+  if (file.toLowerCase().endsWith('.csv')) {
+    const [header, ...lines] = text.split(/\r?\n/);
+    const columns = (header ?? '').split(',').map((c) => c.trim());
+    if (columns.join(',') !== 'upn,displayName,role,phones') {
+      throw new ConfigError('DIRECTORY_FILE', `${file}: the first line must be "upn,displayName,role,phones"`);
+    }
+    lines.forEach((line, i) => {
+      if (!line.trim()) return;
+      const [upn, displayName, role, phones] = line.split(',').map((c) => c.trim());
+      rows.push({
+        line: `line ${i + 2}`,
+        value: {
+          upn,
+          displayName,
+          role,
+          phones: phones
+            ? phones
+                .split(';')
+                .map((p) => p.trim())
+                .filter(Boolean)
+            : [],
+        },
+      });
+    });
+  } else {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError('DIRECTORY_FILE', `${file} is not valid JSON: ${(err as Error).message}`);
+    }
+    if (!Array.isArray(json)) throw new ConfigError('DIRECTORY_FILE', `${file} must hold an array of entries`);
+    json.forEach((value, i) => {
+      rows.push({ line: `entry ${i + 1}`, value });
+    });
+  }
+  const entries = rows.map(({ line, value }) => {
+    const parsed = entrySchema.safeParse(value);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new ConfigError('DIRECTORY_FILE', `${file}, ${line}, ${issue.path.join('.') || 'entry'}: ${issue.message}`);
+    }
+    if (!knownRoles.has(parsed.data.role)) {
+      throw new ConfigError('DIRECTORY_FILE', `${file}, ${line}, role: "${parsed.data.role}" is not a role of the policy`);
+    }
+    return parsed.data;
+  });
+  return new Directory(entries);
+}

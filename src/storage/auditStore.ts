@@ -1,0 +1,27 @@
+import type { AuditEvent, AuditLog, Random } from '../verification/ports';
+import type { DocumentStore } from './store';
+
+/** Keep audit events this long (then they read as absent and a sweep removes them). */
+const RETENTION_MS = 400 * 24 * 60 * 60 * 1000;
+
+/** The audit log in the store: one document per event, listed per person (by UPN). */
+export class StoreAuditLog implements AuditLog {
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly random: Random,
+  ) {}
+
+  async record(event: AuditEvent): Promise<void> {
+    // Ids sort by time, so a partition lists in order.
+    const id = `${String(event.at).padStart(15, '0')}-${this.random.id()}`;
+    await this.store.put('audit', id, event, { ifNoneMatch: '*', partition: partitionOf(event.upn), expiresAt: event.at + RETENTION_MS });
+  }
+
+  forUser(upn: string, limit = 500): Promise<AuditEvent[]> {
+    return this.store.list<AuditEvent>('audit', partitionOf(upn), { limit });
+  }
+}
+
+function partitionOf(upn: string): string {
+  return upn.trim().toLowerCase();
+}
