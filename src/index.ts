@@ -1,5 +1,4 @@
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { CallResults } from './bot/callResults';
 import { CardRenderer } from './bot/cards';
@@ -23,7 +22,7 @@ import { loadPolicyFile } from './policyFile';
 import { createServer } from './server';
 import { StoreAuditLog } from './storage/auditStore';
 import { StoreCounters } from './storage/counters';
-import { SqliteStore } from './storage/sqliteStore';
+import { SqliteStore, sqliteFileIn } from './storage/sqliteStore';
 import type { DocumentStore } from './storage/store';
 import { defaultPolicy, type Policy } from './verification/policy';
 import { type Clock, type CodeSender, cryptoRandom, type Random, systemClock } from './verification/ports';
@@ -120,7 +119,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   // Files first: a bad policy or directory stops the start before anything is opened.
   const policy = config.policyFile ? loadPolicyFile(config.policyFile) : defaultPolicy;
   const directory = loadDirectory(config.directoryFile ?? SAMPLE_DIRECTORY, new Set(Object.keys(policy.roles)));
-  const store = new SqliteStore(path.join(config.dataDir, 'security-info.sqlite'), clock, random);
+  const store = new SqliteStore(sqliteFileIn(config.dataDir), clock, random);
   const outbox = new DevOutbox(config.dataDir, config.publicBaseUrl, clock, log);
   const sender = combineSenders(
     config.twilio ? new TwilioSender({ ...config.twilio, publicBaseUrl: config.publicBaseUrl }, log) : outbox,

@@ -28,7 +28,7 @@ export type Transition =
   /** Show this screen again with a fresh card. */
   | { readonly again: true; readonly say?: string }
   /** Return to the previous screen (or end with `backResult()` from the first). */
-  | { readonly back: true }
+  | { readonly back: true; readonly say?: string }
   /** Say something and keep waiting on the card already shown. */
   | { readonly say: string }
   /** Nothing to do: keep waiting. */

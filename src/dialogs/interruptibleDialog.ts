@@ -23,9 +23,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
   protected commands: ReadonlyArray<{ readonly pattern: RegExp; readonly dialogId: string }> = [];
 
   protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
-    const interrupted = await this.interrupt(innerDc);
-    if (interrupted) return interrupted.status === DialogTurnStatus.waiting ? innerDc.endDialog() : interrupted;
-    return super.onBeginDialog(innerDc, options);
+    return (await this.interrupt(innerDc)) ?? super.onBeginDialog(innerDc, options);
   }
 
   protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
@@ -37,7 +35,8 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     if (innerDc.context.activity.value || !text) return undefined;
     if (HELP.test(text)) {
       await innerDc.context.sendActivity(HELP_TEXT);
-      return { status: DialogTurnStatus.waiting };
+      // Help changes nothing: what was running keeps waiting; with nothing running, this turn is done.
+      return { status: innerDc.activeDialog ? DialogTurnStatus.waiting : DialogTurnStatus.complete };
     }
     if (CANCEL.test(text)) {
       const wasActive = innerDc.activeDialog !== undefined;

@@ -128,7 +128,7 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
     const registered = isMethodResult(result) && 'registered' in result;
     const say = registered ? changeNotice('a method was added or changed') : undefined;
     // Back to the overview, from wherever the method dialog was begun.
-    return turn.screen === 'overview' ? { again: true, ...(say ? { say } : {}) } : { back: true };
+    return turn.screen === 'overview' ? { again: true, say } : { back: true, say };
   }
 
   private overview(profile: SecurityInfoProfile) {

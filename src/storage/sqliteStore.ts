@@ -11,6 +11,11 @@ interface Row {
   expires_at: number | null;
 }
 
+/** Where the embedded store keeps its file in DATA_DIR. */
+export function sqliteFileIn(dataDir: string): string {
+  return path.join(dataDir, 'security-info.sqlite');
+}
+
 /**
  * The embedded store: one SQLite file in WAL mode. Every conditional write is
  * a single statement, so it is atomic without explicit transactions.

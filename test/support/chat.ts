@@ -5,6 +5,7 @@ import type { Activity, ResourceResponse, TurnContext } from 'botbuilder';
 import { ActivityTypes, TestAdapter } from 'botbuilder';
 import { turnErrorHandler } from '../../src/bot/turnErrors';
 import { DevOutbox } from '../../src/delivery/devOutbox';
+import type { Directory } from '../../src/directory';
 import { composeBot } from '../../src/index';
 import { createLogger } from '../../src/log';
 import { SqliteStore } from '../../src/storage/sqliteStore';
@@ -45,6 +46,7 @@ export const appOnlyPolicy: Policy = {
 
 export interface ChatOptions {
   readonly policy?: Policy;
+  readonly directory?: Directory;
   readonly clock?: FrozenClock;
   readonly store?: DocumentStore;
   readonly random?: Random;
@@ -78,6 +80,7 @@ export class Chat {
       orgName: 'Contoso',
       sender: this.outbox,
       policy: options.policy ?? defaultPolicy,
+      directory: options.directory,
     });
     const bot = this.parts.bot;
     this.adapter = new RecordingAdapter((context) => bot.run(context), {
