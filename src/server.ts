@@ -25,6 +25,7 @@ const activityShape = z.looseObject({
 /** The HTTP routes; thin: each hands its request to the adapter or a service. */
 export function createServer({ adapter, bot, log }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'security-info-assistant', handleUncaughtExceptions: false });
+  server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
   server.post('/api/messages', async (req, res) => {

@@ -1,0 +1,78 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { loadConfig } from '../../src/config';
+import { type App, startApp } from '../../src/index';
+import { createLogger } from '../../src/log';
+import { BotClient, TEAMS_USER } from '../support/botClient';
+import { ConnectorStub } from '../support/connectorStub';
+import { lastTextedCode } from '../support/outbox';
+
+const KEY = 'admin-key-for-tests-0123456789abcdef';
+const run = promisify(execFile);
+
+describe('the audit log, read by an admin', () => {
+  let connector: ConnectorStub;
+  let dataDir: string;
+  let app: App;
+
+  beforeAll(async () => {
+    connector = await new ConnectorStub().start();
+    connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-admin-'));
+    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_API_KEY: KEY }), { log: createLogger('silent') });
+    // Adele (an employee in the sample directory) starts with her phone, and mistypes the code once.
+    const client = new BotClient(app.url, connector);
+    await client.open();
+    await client.click('Next');
+    await client.click('I want to set up a different method');
+    await client.click('Next', { method: 'phone' });
+    await client.click('Next', { country: 'US', number: '201 555 0123', method: 'sms' });
+    await client.click('Next', { code: '000000' === lastTextedCode(path.join(dataDir, 'outbox.jsonl')) ? '111111' : '000000' });
+    await client.click('Next', { code: lastTextedCode(path.join(dataDir, 'outbox.jsonl')) });
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await connector.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const get = (query: string, key?: string) =>
+    fetch(`${app.url}/api/admin/audit${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+
+  it('refuses a request without the key or with another one', async () => {
+    expect((await get('?user=adele.vance@contoso.com')).status).toBe(401);
+    expect((await get('?user=adele.vance@contoso.com', `${KEY}x`)).status).toBe(401);
+    expect((await get('', KEY)).status).toBe(400);
+  });
+
+  it('lists what happened to one person, masked, oldest first', async () => {
+    const response = await get('?user=Adele.Vance@contoso.com', KEY);
+    expect(response.status).toBe(200);
+    const { events } = (await response.json()) as { events: Array<Record<string, unknown>> };
+    expect(events.map((e) => [e.event, e.method, e.result, e.via])).toEqual([
+      ['verification.failed', 'phone', 'failure', 'msteams'],
+      ['method.added', 'phone', 'success', 'msteams'],
+    ]);
+    expect(events[1]).toMatchObject({ upn: 'adele.vance@contoso.com', detail: '+1 ••• ••• 0123' });
+    expect(JSON.stringify(events)).not.toContain('2015550123');
+  });
+
+  it('`npm run audit -- --user` prints the same from the data folder', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/cli/audit.ts', '--user', 'adele.vance@contoso.com'],
+      {
+        cwd: path.join(__dirname, '..', '..'),
+        env: { ...process.env, DATA_DIR: dataDir },
+      },
+    );
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\S+Z {2}verification\.failed {2}failure {2}phone {2}- {2}via msteams$/);
+    expect(lines[1]).toMatch(/method\.added {2}success {2}phone {2}\+1 ••• ••• 0123 {2}via msteams$/);
+  });
+});
