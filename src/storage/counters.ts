@@ -2,7 +2,10 @@ import { AppError, PreconditionFailedError } from '../errors';
 import type { Counters } from '../verification/ports';
 import type { DocumentStore } from './store';
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 25;
+
+/** A short random pause so racing instances stop colliding in lockstep. */
+const backoff = (attempt: number) => new Promise((resolve) => setTimeout(resolve, Math.random() * 4 * Math.min(attempt, 5)));
 
 /**
  * Rate-limit counters in the store, so every instance counts together. Each
@@ -30,6 +33,7 @@ export class StoreCounters implements Counters {
         return true;
       } catch (err) {
         if (!(err instanceof PreconditionFailedError)) throw err;
+        await backoff(attempt + 1);
       }
     }
     throw new AppError('counter_contended', `counter ${key} stayed contended after ${MAX_ATTEMPTS} attempts`);
