@@ -45,10 +45,16 @@ export const settings = {
     schema: optional,
     doc: 'Keys for secrets at rest: `kid:base64key[,kid:base64key...]`, 32-byte keys, the first one encrypts. Default: a dev key generated into `DATA_DIR` (with a warning)',
   },
-  STORE: { schema: z.enum(['sqlite', 'cosmos']).default('sqlite'), doc: '`sqlite` or `cosmos` (reserved: only `sqlite` so far)' },
-  COSMOS_ENDPOINT: { schema: url, doc: 'Cosmos DB (NoSQL API) endpoint (reserved)' },
-  COSMOS_KEY: { schema: optional, doc: 'Cosmos DB key (reserved)' },
-  COSMOS_DATABASE: { schema: optional, doc: 'Cosmos DB database name (reserved)' },
+  STORE: { schema: z.enum(['sqlite', 'cosmos']).default('sqlite'), doc: '`sqlite` (a file in DATA_DIR) or `cosmos`' },
+  COSMOS_ENDPOINT: {
+    schema: url,
+    doc: 'Cosmos DB (NoSQL API) endpoint, e.g. https://contoso-bot.documents.azure.com:443/ (required with STORE=cosmos)',
+  },
+  COSMOS_KEY: { schema: optional, doc: 'Cosmos DB account key; empty = managed identity (DefaultAzureCredential)' },
+  COSMOS_DATABASE: {
+    schema: z.string().trim().min(1).max(255).default('security-info'),
+    doc: 'Cosmos DB database (created with its containers when missing)',
+  },
   TWILIO_ACCOUNT_SID: { schema: optional, doc: 'Twilio account SID; empty = dev outbox' },
   TWILIO_AUTH_TOKEN: { schema: optional, doc: 'Twilio auth token (also checks the webhook signatures)' },
   TWILIO_FROM_NUMBER: {
@@ -100,6 +106,7 @@ export interface Config {
   /** Empty when `ENCRYPTION_KEYS` is not set: the composition root then makes a dev key. */
   readonly encryptionKeys: readonly EncryptionKey[];
   readonly store: 'sqlite' | 'cosmos';
+  readonly cosmos?: { readonly endpoint: string; readonly key?: string; readonly database: string };
   /** Absent: texts and calls go to the dev outbox. */
   readonly twilio?: {
     readonly accountSid: string;
@@ -146,9 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     raw[name] = result.data;
   }
   const s = raw as Raw;
-  if (s.STORE === 'cosmos') {
-    throw new ConfigError('STORE', 'the Cosmos DB store is not available yet; use "sqlite"');
-  }
+  if (s.STORE === 'cosmos' && !s.COSMOS_ENDPOINT) throw new ConfigError('COSMOS_ENDPOINT', 'is required when STORE=cosmos');
   if (s.QR_IMAGE_MODE === 'url') {
     throw new ConfigError('QR_IMAGE_MODE', '"url" is not available yet; use "datauri"');
   }
@@ -175,6 +180,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedTenantId: s.ALLOWED_TENANT_ID,
     encryptionKeys: parseKeys(s.ENCRYPTION_KEYS),
     store: s.STORE,
+    cosmos:
+      s.STORE === 'cosmos' && s.COSMOS_ENDPOINT
+        ? { endpoint: s.COSMOS_ENDPOINT, key: s.COSMOS_KEY, database: s.COSMOS_DATABASE }
+        : undefined,
     twilio:
       s.TWILIO_ACCOUNT_SID && s.TWILIO_AUTH_TOKEN && s.TWILIO_FROM_NUMBER
         ? {

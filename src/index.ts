@@ -1,3 +1,4 @@
+import type { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { CallResults } from './bot/callResults';
@@ -21,7 +22,9 @@ import { createLogger, type Logger } from './log';
 import { loadPolicyFile } from './policyFile';
 import { createServer } from './server';
 import { StoreAuditLog } from './storage/auditStore';
+import { CosmosStore } from './storage/cosmosStore';
 import { StoreCounters } from './storage/counters';
+import { StoreMetering } from './storage/metering';
 import { SqliteStore, sqliteFileIn } from './storage/sqliteStore';
 import type { DocumentStore } from './storage/store';
 import { defaultPolicy, type Policy } from './verification/policy';
@@ -39,6 +42,27 @@ export interface AppOverrides {
   readonly clock?: Clock;
   readonly random?: Random;
   readonly log?: Logger;
+  /** Cosmos DB only: a client-scoped agent (tests trust a local server's certificate with it). */
+  readonly cosmosAgent?: HttpsAgent;
+}
+
+/** The store of the config, counted by `metering`. */
+async function openStore(
+  config: Config,
+  clock: Clock,
+  random: Random,
+  metering: StoreMetering,
+  agent?: HttpsAgent,
+): Promise<DocumentStore> {
+  if (config.store === 'cosmos' && config.cosmos) {
+    const { endpoint, key, database } = config.cosmos;
+    // Without a key, the managed identity of the App Service (or the developer's az login).
+    const credential = key ? undefined : new (await import('@azure/identity')).DefaultAzureCredential();
+    return metering.wrap(
+      await CosmosStore.open({ endpoint, key, credential, database, agent, onCharge: (ru) => metering.charge(ru) }, clock),
+    );
+  }
+  return metering.wrap(new SqliteStore(sqliteFileIn(config.dataDir), clock, random));
 }
 
 export interface BotParts {
@@ -119,7 +143,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   // Files first: a bad policy or directory stops the start before anything is opened.
   const policy = config.policyFile ? loadPolicyFile(config.policyFile) : defaultPolicy;
   const directory = loadDirectory(config.directoryFile ?? SAMPLE_DIRECTORY, new Set(Object.keys(policy.roles)));
-  const store = new SqliteStore(sqliteFileIn(config.dataDir), clock, random);
+  const metering = new StoreMetering();
+  const store = await openStore(config, clock, random, metering, overrides.cosmosAgent);
   const outbox = new DevOutbox(config.dataDir, config.publicBaseUrl, clock, log);
   const sender = combineSenders(
     config.twilio ? new TwilioSender({ ...config.twilio, publicBaseUrl: config.publicBaseUrl }, log) : outbox,
@@ -163,7 +188,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log,
     wake: (reference) => adapter.continueConversationAsync(config.bot.appId ?? '', reference, (context) => bot.run(context)),
   });
-  const server = createServer({ adapter, bot, log });
+  const server = createServer({ adapter, bot, log, metering });
   registerVoiceRoutes(server, { calls, log, publicBaseUrl: config.publicBaseUrl, twilioAuthToken: config.twilio?.authToken });
   if (config.adminApiKey) registerAdminRoutes(server, { apiKey: config.adminApiKey, audit, log });
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));

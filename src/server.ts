@@ -2,11 +2,13 @@ import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { z } from 'zod';
 import type { Logger } from './log';
+import type { StoreMetering } from './storage/metering';
 
 export interface ServerDeps {
   readonly adapter: CloudAdapter;
   readonly bot: { run(context: TurnContext): Promise<void> };
   readonly log: Logger;
+  readonly metering: StoreMetering;
 }
 
 /** Activities are small; anything bigger than this is refused before parsing. */
@@ -23,7 +25,7 @@ const activityShape = z.looseObject({
 });
 
 /** The HTTP routes; thin: each hands its request to the adapter or a service. */
-export function createServer({ adapter, bot, log }: ServerDeps): restify.Server {
+export function createServer({ adapter, bot, log, metering }: ServerDeps): restify.Server {
   const server = restify.createServer({ name: 'security-info-assistant', handleUncaughtExceptions: false });
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
@@ -37,7 +39,8 @@ export function createServer({ adapter, bot, log }: ServerDeps): restify.Server 
       });
       return;
     }
-    await adapter.process(req, res, (context) => bot.run(context));
+    const { cost } = await metering.measure(() => adapter.process(req, res, (context) => bot.run(context)));
+    log.debug({ activityType: shape.data.type, channelId: shape.data.channelId, storeCost: cost }, 'turn cost');
   });
 
   server.get('/healthz', async (_req, res) => {

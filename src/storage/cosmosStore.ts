@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import { type Container, CosmosClient, type Database, ErrorResponse, type TokenCredential } from '@azure/cosmos';
+import { type Container, CosmosClient, type CosmosClientOptions, type Database, ErrorResponse } from '@azure/cosmos';
 import { AppError, PreconditionFailedError } from '../errors';
 import type { Clock } from '../verification/ports';
 import type { Collection, DocumentStore, StoredDocument, WriteOptions } from './store';
@@ -20,7 +20,7 @@ export interface CosmosSettings {
   readonly endpoint: string;
   /** Account key; without one, `credential` (managed identity) is used. */
   readonly key?: string;
-  readonly credential?: TokenCredential;
+  readonly credential?: CosmosClientOptions['aadCredentials'];
   readonly database: string;
   /** A client-scoped agent (tests trust a local server's certificate here, never process-wide). */
   readonly agent?: Agent;
@@ -132,7 +132,10 @@ export class CosmosStore implements DocumentStore {
         )
         .fetchAll();
       this.onCharge(response.requestCharge);
-      return response.resources.filter((e) => !this.expired(e.expiresAt)).slice(0, limit).map((e) => e.value);
+      return response.resources
+        .filter((e) => !this.expired(e.expiresAt))
+        .slice(0, limit)
+        .map((e) => e.value);
     }, `${collection} list`);
   }
 
@@ -142,7 +145,9 @@ export class CosmosStore implements DocumentStore {
 
   private async read<T>(collection: Collection, id: string, partition?: string): Promise<Envelope<T> | undefined> {
     return this.call(async () => {
-      const response = await this.container(collection).item(encodeId(id), partition ?? id).read<Envelope<T>>();
+      const response = await this.container(collection)
+        .item(encodeId(id), partition ?? id)
+        .read<Envelope<T>>();
       this.onCharge(response.requestCharge);
       return response.statusCode === 404 ? undefined : response.resource;
     }, `${collection}/${id}`);

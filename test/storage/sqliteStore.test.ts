@@ -37,7 +37,9 @@ describe('SQLite store on disk', () => {
   it('opens a file made before documents had a partition, and adds it', async () => {
     const file = path.join(dir(), 'old.sqlite');
     const raw = new Database(file);
-    raw.exec('CREATE TABLE documents (collection TEXT NOT NULL, id TEXT NOT NULL, etag TEXT NOT NULL, body TEXT NOT NULL, expires_at INTEGER, PRIMARY KEY (collection, id)) WITHOUT ROWID');
+    raw.exec(
+      'CREATE TABLE documents (collection TEXT NOT NULL, id TEXT NOT NULL, etag TEXT NOT NULL, body TEXT NOT NULL, expires_at INTEGER, PRIMARY KEY (collection, id)) WITHOUT ROWID',
+    );
     raw.prepare("INSERT INTO documents VALUES ('state', 'a', 'e1', '{\"old\":true}', NULL)").run();
     raw.close();
     const store = new SqliteStore(file, clock, cryptoRandom);

@@ -19,11 +19,17 @@ let certificate: Promise<{ key: string; cert: string }> | undefined;
 function localhostCertificate() {
   certificate ??= generate([{ name: 'commonName', value: 'localhost' }], {
     keySize: 2048,
-    days: 2,
+    notAfterDate: new Date(Date.now() + 2 * 24 * 3600 * 1000),
     algorithm: 'sha256',
     extensions: [
       { name: 'basicConstraints', cA: false },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+        ],
+      },
     ],
   }).then((pems) => ({ key: pems.private, cert: pems.cert }));
   return certificate;
