@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import type { Activity } from 'botbuilder';
 import { loadConfig } from '../../src/config';
 import { type App, startApp } from '../../src/index';
 import { createLogger } from '../../src/log';
@@ -61,19 +60,8 @@ describe('two instances on one Cosmos DB store', () => {
   });
 
   /** A client whose every request goes to the other instance than the last one. */
-  function alternating(user: { id: string; name: string; aadObjectId: string }) {
-    const client = new BotClient(apps[0]!.url, connector, user);
-    let turn = 0;
-    const switchInstance = () => {
-      client.appUrl = apps[turn++ % 2]!.url;
-    };
-    return {
-      client,
-      open: () => (switchInstance(), client.open()),
-      click: (title: string, inputs?: Record<string, string>) => (switchInstance(), client.click(title, inputs)),
-      send: (extra: Partial<Activity>) => (switchInstance(), client.send(extra)),
-    };
-  }
+  const alternating = (user: { id: string; name: string; aadObjectId: string }) =>
+    new BotClient(apps[0]!.url, connector, user).rotateAcross(apps.map((a) => a.url));
 
   const outbox = () => path.join(dataDir, 'outbox.jsonl');
 
@@ -85,7 +73,7 @@ describe('two instances on one Cosmos DB store', () => {
     await person.click('Next'); // → Set up your account
     const ordinary = costs.splice(0);
     await person.click('Next'); // → Scan the QR code
-    const uri = decodeQrDataUri(String(imageOf(person.client.lastCard())?.url));
+    const uri = decodeQrDataUri(String(imageOf(person.lastCard())?.url));
     await person.click('Next', { code: appCodeFor(uri, clock.now()) });
     await person.click('Next', { country: 'US', number: '201 555 0123', method: 'sms' });
     await person.click('Next', { code: lastTextedCode(outbox()) });

@@ -10,12 +10,20 @@ export const TEAMS_USER = { id: '29:1adele', name: 'Adele Vance', aadObjectId: '
  */
 export class BotClient {
   private seq = 0;
+  /** Bot instances to rotate through, one request each (as behind a load balancer). */
+  private instances: string[] = [];
 
   constructor(
     public appUrl: string,
     private readonly connector: ConnectorStub,
     private readonly user = TEAMS_USER,
   ) {}
+
+  /** Sends each request to the next of `urls` in turn. */
+  rotateAcross(urls: string[]): this {
+    this.instances = urls;
+    return this;
+  }
 
   activity(extra: Partial<Activity>): Partial<Activity> {
     return {
@@ -38,6 +46,7 @@ export class BotClient {
   }
 
   async post(body: unknown, contentType = 'application/json'): Promise<number> {
+    if (this.instances.length > 0) this.appUrl = this.instances[this.seq % this.instances.length]!;
     const response = await fetch(`${this.appUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': contentType },
