@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { settings } from '../src/config';
+
+const dir = path.join(__dirname, '..', 'deploymentTemplates');
+const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('.parameters.'));
+
+interface Template {
+  parameters?: Record<string, { type: string; defaultValue?: unknown }>;
+  variables?: Record<string, unknown>;
+  resources: Array<Record<string, unknown>>;
+}
+
+function strings(node: unknown, out: string[] = []): string[] {
+  if (typeof node === 'string') out.push(node);
+  else if (Array.isArray(node)) for (const item of node) strings(item, out);
+  else if (node && typeof node === 'object') for (const value of Object.values(node)) strings(value, out);
+  return out;
+}
+
+describe.each(templates)('deployment template %s', (file) => {
+  const template = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Template;
+  const expressions = strings(template).filter((s) => s.startsWith('['));
+  const referenced = (kind: 'parameters' | 'variables') =>
+    new Set(expressions.flatMap((e) => [...e.matchAll(new RegExp(`${kind}\\('([^']+)'\\)`, 'g'))].map((m) => m[1]!)));
+
+  it('declares every parameter and variable it references, and references every one it declares', () => {
+    const parameters = Object.keys(template.parameters ?? {});
+    const variables = Object.keys(template.variables ?? {});
+    expect([...referenced('parameters')].filter((p) => !parameters.includes(p))).toEqual([]);
+    expect([...referenced('variables')].filter((v) => !variables.includes(v))).toEqual([]);
+    expect(parameters.filter((p) => !referenced('parameters').has(p))).toEqual([]);
+    expect(variables.filter((v) => !referenced('variables').has(v))).toEqual([]);
+  });
+
+  it('gives no secure parameter a default value, and keeps every secret out of plain app settings', () => {
+    for (const [name, parameter] of Object.entries(template.parameters ?? {})) {
+      if (/^secure/i.test(parameter.type)) expect(parameter.defaultValue).toBeUndefined();
+      else expect(name).not.toMatch(/password|token|secret|key$/i);
+    }
+    const site = template.resources.find((r) => r.type === 'Microsoft.Web/sites');
+    const appSettings = (site?.properties as { siteConfig: { appSettings: Array<{ name: string; value: string }> } }).siteConfig
+      .appSettings;
+    for (const secret of ['MicrosoftAppPassword', 'ENCRYPTION_KEYS', 'TWILIO_AUTH_TOKEN', 'ADMIN_API_KEY']) {
+      const setting = appSettings.find((s) => s.name === secret);
+      expect(setting?.value).toMatch(/@Microsoft\.KeyVault\(SecretUri=/);
+    }
+  });
+
+  it('sets only settings the bot knows', () => {
+    const site = template.resources.find((r) => r.type === 'Microsoft.Web/sites');
+    const names = (site?.properties as { siteConfig: { appSettings: Array<{ name: string }> } }).siteConfig.appSettings.map((s) => s.name);
+    const platform = ['SCM_DO_BUILD_DURING_DEPLOYMENT', 'APPLICATIONINSIGHTS_CONNECTION_STRING'];
+    expect(names.filter((n) => !platform.includes(n) && !(n in settings))).toEqual([]);
+  });
+
+  it('has a parameter file of declared parameters that holds no secret', () => {
+    const parametersFile = path.join(dir, file.replace(/\.json$/, '.parameters.json'));
+    const values = (JSON.parse(fs.readFileSync(parametersFile, 'utf8')) as { parameters: Record<string, unknown> }).parameters;
+    for (const name of Object.keys(values)) {
+      expect(template.parameters).toHaveProperty(name);
+      expect(template.parameters?.[name]?.type).not.toMatch(/^secure/i);
+    }
+  });
+});
