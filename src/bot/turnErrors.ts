@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { PreconditionFailedError } from '../errors';
+import { AppError, PreconditionFailedError } from '../errors';
 import type { Logger } from '../log';
 import type { Random } from '../verification/ports';
 
@@ -17,6 +17,12 @@ export function turnErrorHandler(log: Logger, random: Random) {
       return;
     }
     const reference = random.id().slice(0, 8);
+    if (error instanceof AppError && error.expose) {
+      // An outage the person can act on (e.g. the store is busy): its own words, nothing half-written.
+      log.warn({ err: error, reference, code: error.code }, 'turn refused');
+      await context.sendActivity(`${error.message} (Reference: ${reference})`).catch(() => {});
+      return;
+    }
     log.error({ err: error, reference, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     await context
       .sendActivity(

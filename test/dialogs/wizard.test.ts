@@ -281,3 +281,19 @@ describe('when something breaks mid-turn', () => {
     expect(cardText(cardsOf(await chat.send('next'))[0])).toContain('Set up your account');
   });
 });
+
+describe('when the store is busy', () => {
+  it('the person is told to try again in a minute, and nothing of the turn is written', async () => {
+    const { StoreThrottledError } = await import('../../src/storage/cosmosStore');
+    const chat = new Chat();
+    await chat.open();
+    const put = chat.store.put.bind(chat.store);
+    chat.store.put = async () => {
+      throw new StoreThrottledError(new Error('429'));
+    };
+    const [busy] = textsOf(await chat.click('Next'));
+    expect(busy).toMatch(/^The service is busy\. Please try again in a minute\. \(Reference: [0-9a-f]{8}\)$/);
+    chat.store.put = put;
+    expect(cardText(cardsOf(await chat.send('next'))[0])).toContain('Start by getting the app');
+  });
+});
