@@ -76,7 +76,10 @@ export const settings = {
     schema: optionalOf(z.string().min(24, 'must be at least 24 characters')),
     doc: 'Bearer key for the admin / audit HTTP routes; empty = routes off',
   },
-  QR_IMAGE_MODE: { schema: z.enum(['datauri', 'url']).default('datauri'), doc: '`datauri` (reserved: `url` comes with the Teams package)' },
+  QR_IMAGE_MODE: {
+    schema: z.enum(['datauri', 'url']).default('datauri'),
+    doc: '`datauri` (the QR PNG inside the card) or `url` (served by the bot at a single-use, 10-minute, unguessable URL)',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     doc: 'pino log level',
@@ -154,9 +157,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const s = raw as Raw;
   if (s.STORE === 'cosmos' && !s.COSMOS_ENDPOINT) throw new ConfigError('COSMOS_ENDPOINT', 'is required when STORE=cosmos');
-  if (s.QR_IMAGE_MODE === 'url') {
-    throw new ConfigError('QR_IMAGE_MODE', '"url" is not available yet; use "datauri"');
-  }
   if (s.MicrosoftAppId && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword) {
     throw new ConfigError('MicrosoftAppPassword', 'is required when MicrosoftAppId is set');
   }

@@ -7,8 +7,10 @@ import { ChannelPresenter } from './bot/channels';
 import { EnrollmentBot } from './bot/enrollmentBot';
 import { PersonState } from './bot/personState';
 import { qrPngDataUri } from './bot/qr';
+import { QrLinks } from './bot/qrLinks';
 import { turnErrorHandler } from './bot/turnErrors';
 import { registerAdminRoutes } from './channels/adminRoutes';
+import { registerQrRoute } from './channels/qrRoute';
 import { registerVoiceRoutes } from './channels/twilioVoice';
 import { type Config, loadConfig } from './config';
 import { DevOutbox } from './delivery/devOutbox';
@@ -76,6 +78,8 @@ export interface BotParts {
   readonly directory?: Directory;
   readonly allowedTenantId?: string;
   readonly sender: CodeSender;
+  /** How QR codes reach the card (default: a PNG data URI inside it). */
+  readonly qrImage?: (otpauthUri: string) => Promise<string>;
 }
 
 /** Services → dialogs → bot, over a store. The HTTP server and the dialog tests both start here. */
@@ -109,7 +113,7 @@ export function composeBot(parts: BotParts) {
     },
     present: (context, card) => presenter.present(context, card),
     replace: (context, id, card) => presenter.replace(context, id, card),
-    qrImage: qrPngDataUri,
+    qrImage: parts.qrImage ?? qrPngDataUri,
   });
   const bot = new EnrollmentBot({
     state,
@@ -156,7 +160,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       'Twilio or SMTP is not configured: those texts, calls and emails go to the dev outbox file.',
     );
   }
+  const secretBox = new SecretBox(keys, random);
+  const qrLinks = config.qrImageMode === 'url' ? new QrLinks(store, secretBox, random, clock, config.publicBaseUrl) : undefined;
   const { bot, service, state, audit } = composeBot({
+    qrImage: qrLinks ? (uri) => qrLinks.create(uri) : undefined,
     store,
     clock,
     random,
@@ -191,6 +198,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const server = createServer({ adapter, bot, log, metering });
   registerVoiceRoutes(server, { calls, log, publicBaseUrl: config.publicBaseUrl, twilioAuthToken: config.twilio?.authToken });
   if (config.adminApiKey) registerAdminRoutes(server, { apiKey: config.adminApiKey, audit, log });
+  if (qrLinks) registerQrRoute(server, qrLinks);
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://localhost:${port}`;

@@ -28,7 +28,7 @@ export interface CosmosSettings {
   readonly onCharge?: (requestUnits: number) => void;
 }
 
-const COLLECTIONS: readonly Collection[] = ['state', 'counters', 'audit'];
+const COLLECTIONS: readonly Collection[] = ['state', 'counters', 'audit', 'qr'];
 
 /** Service busy after the SDK's own retries: the person is told to try again in a minute. */
 export class StoreThrottledError extends AppError {

@@ -4,8 +4,11 @@
  * correctness never depends on a background TTL sweep.
  */
 
-/** `state`: one document per person (profile + dialogs); `counters`: rate-limit windows; `audit`: the audit log. */
-export type Collection = 'state' | 'counters' | 'audit';
+/**
+ * `state`: one document per person (profile + dialogs); `counters`: rate-limit
+ * windows; `audit`: the audit log; `qr`: single-use QR image links.
+ */
+export type Collection = 'state' | 'counters' | 'audit' | 'qr';
 
 export interface StoredDocument<T> {
   readonly value: T;

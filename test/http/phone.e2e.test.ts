@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import twilio from 'twilio';
@@ -13,20 +12,13 @@ import { BotClient, TEAMS_USER } from '../support/botClient';
 import { cardOf, cardText, imageOf } from '../support/cards';
 import { FrozenClock } from '../support/clock';
 import { ConnectorStub } from '../support/connectorStub';
+import { freePort } from '../support/loopback';
 import { callTokenOf, lastCall } from '../support/outbox';
 import { decodeQrDataUri } from '../support/qr';
 import { TwilioDouble } from '../support/twilioDouble';
 
 const SID = `AC${'2'.repeat(32)}`;
 const TOKEN = 'e2e-auth-token';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Walks a new Teams user through the app step, to the Phone card. */
 async function toPhoneStep(client: BotClient, now = Date.now()) {

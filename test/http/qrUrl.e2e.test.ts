@@ -1,0 +1,64 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { type App, startApp } from '../../src/index';
+import { createLogger } from '../../src/log';
+import { BotClient } from '../support/botClient';
+import { cardOf, imageOf } from '../support/cards';
+import { ConnectorStub } from '../support/connectorStub';
+import { freePort } from '../support/loopback';
+import { decodeQrPng } from '../support/qr';
+
+describe('QR_IMAGE_MODE=url: the QR code served by the bot', () => {
+  let connector: ConnectorStub;
+  let dataDir: string;
+  let app: App;
+  let publicBaseUrl: string;
+
+  beforeAll(async () => {
+    connector = await new ConnectorStub().start();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-qrurl-'));
+    const port = await freePort();
+    publicBaseUrl = `http://127.0.0.1:${port}`;
+    app = await startApp(loadConfig({ PORT: String(port), PUBLIC_BASE_URL: publicBaseUrl, DATA_DIR: dataDir, QR_IMAGE_MODE: 'url' }), {
+      log: createLogger('silent'),
+    });
+  });
+  afterAll(async () => {
+    await app.close();
+    await connector.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('puts an unguessable link in the card that gives the QR once, uncached, and keeps no usable link or URI in the store', async () => {
+    const client = new BotClient(app.url, connector);
+    await client.open();
+    await client.click('Next');
+    await client.click('Next');
+    const [qr] = await client.click('Next');
+    const image = imageOf(cardOf(qr))!;
+    const url = String(image.url);
+    expect(url).toMatch(new RegExp(`^${publicBaseUrl}/api/qr/[A-Za-z0-9_-]{43}\\.png$`));
+    expect(image.altText).toMatch(/QR code/);
+
+    const first = await fetch(url);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('image/png');
+    expect(first.headers.get('cache-control')).toBe('no-store');
+    const uri = decodeQrPng(Buffer.from(await first.arrayBuffer()));
+    expect(uri).toMatch(/^otpauth:\/\/totp\//);
+
+    expect((await fetch(url)).status).toBe(404);
+    expect((await fetch(`${publicBaseUrl}/api/qr/${'A'.repeat(43)}.png`)).status).toBe(404);
+    expect((await fetch(`${publicBaseUrl}/api/qr/..%2F..%2Fetc.png`)).status).toBe(404);
+
+    const bytes = fs
+      .readdirSync(dataDir)
+      .filter((f) => f.startsWith('security-info.sqlite'))
+      .map((f) => fs.readFileSync(path.join(dataDir, f)).toString('latin1'))
+      .join('');
+    expect(bytes).not.toContain('otpauth');
+    expect(bytes).not.toContain(url.split('/').at(-1)!.replace('.png', ''));
+  });
+});
