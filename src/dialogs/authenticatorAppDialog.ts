@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
 import { QR_DISPLAY_WIDTH } from '../bot/qr';
 import type { CodeResult } from '../verification/service';
-import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
+import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition, type View } from './cardFlowDialog';
 import type { DialogDeps } from './deps';
 import { DOWNLOAD_URL, inAbout, MICROSOFT_AUTHENTICATOR, OTHER_AUTHENTICATOR, type ProgressStep } from './labels';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
@@ -12,6 +12,8 @@ export const AUTHENTICATOR_APP_DIALOG = 'authenticatorApp';
 interface AppData {
   microsoft: boolean;
   progress: readonly ProgressStep[];
+  /** Whether the current secret was shown already (it never is twice). */
+  qrShown?: boolean;
 }
 
 const SCREEN = { getTheApp: 'getTheApp', setUpAccount: 'setUpAccount', scanQrCode: 'scanQrCode' } as const;
@@ -38,7 +40,10 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
     [SCREEN.setUpAccount]: {
       show: (turn) => ({ card: 'setUpAccount', data: this.common(turn) }),
       on: {
-        next: (turn) => this.startEnrollment(turn),
+        next: (turn) => {
+          turn.data.qrShown = false;
+          return this.startEnrollment(turn);
+        },
         microsoftApp: (turn) => {
           turn.data.microsoft = true;
           return { go: SCREEN.getTheApp };
@@ -95,18 +100,27 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
         };
       case 'locked':
         return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.now()) };
+      case 'notAllowed':
+        return { end: { differentMethod: true } satisfies MethodResult, say: 'Authenticator apps are not available for your account.' };
     }
   }
 
-  private async showQrCode(turn: FlowTurn<AppData>) {
+  /**
+   * The QR card. A secret is shown once: showing the card again (an old card
+   * clicked, a QR code expired or voided) starts over with a new secret.
+   */
+  private async showQrCode(turn: FlowTurn<AppData>): Promise<View> {
     const profile = this.deps.profile(turn.context);
-    let enrollment = this.deps.service.pendingAppEnrollment(profile);
+    let enrollment = turn.data.qrShown ? undefined : this.deps.service.pendingAppEnrollment(profile);
     if (!enrollment) {
-      // Expired or voided while the person was away: a new secret, a new QR code.
-      this.deps.service.startAuthenticatorApp(profile, appName(turn.data));
+      const started = this.deps.service.startAuthenticatorApp(profile, appName(turn.data));
       enrollment = this.deps.service.pendingAppEnrollment(profile);
+      if (started.status !== 'started' || !enrollment) {
+        const headline = started.status === 'locked' ? lockedMessage(started.until, this.now()) : 'A new QR code cannot be made right now.';
+        return { card: 'qrCodeRemoved', data: { appName: appName(turn.data), headline, verified: false } };
+      }
     }
-    if (!enrollment) throw new Error('no authenticator app enrollment could be started');
+    turn.data.qrShown = true;
     return {
       card: 'scanQrCode',
       data: {
@@ -122,7 +136,7 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
         card: 'qrCodeRemoved',
         data: { appName: enrollment.appName, headline: 'This QR code is no longer valid.', verified: false },
       },
-    } as const;
+    };
   }
 
   private async verifyCode(turn: FlowTurn<AppData>, reply: Reply): Promise<Transition> {

@@ -145,7 +145,8 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
       return this.apply(dc, state, { again: true, say: 'That card is no longer active. Here is where you are:' });
     }
     const screen = this.screens[state.screen]!;
-    const handler = reply && screen.on[reply.action];
+    // Only the screen's own actions: a made-up name ("toString", "__proto__") is not one.
+    const handler = reply && Object.hasOwn(screen.on, reply.action) ? screen.on[reply.action] : undefined;
     if (!reply || !handler) {
       if (reply?.action === 'back') return this.back(dc, state);
       return this.apply(dc, state, { say: this.choicesPrompt(state) });

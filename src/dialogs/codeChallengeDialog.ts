@@ -94,6 +94,8 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
         return { say: deliveryFailureMessage(result.failure, result.permanent) };
       case 'nothingPending':
         return { back: true };
+      case 'notAllowed':
+        return { end: { differentMethod: true } satisfies MethodResult, say: `That method is not available for your account.` };
       case 'locked':
         return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.deps.clock.now()) };
     }

@@ -1,5 +1,6 @@
 import type { DialogContext } from 'botbuilder-dialogs';
 import type { AnswerProblem } from '../verification/questions';
+import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
 import { DIFFERENT_METHOD } from './codeChallengeDialog';
 import type { DialogDeps } from './deps';
@@ -73,10 +74,16 @@ export class QuestionsDialog extends CardFlowDialog<QuestionsData, MethodDialogO
     }));
     turn.data.chosen = picks.map((p) => p.questionId);
     const result = await this.deps.service.registerSecurityQuestions(profile, picks, turn.context.activity.channelId);
-    if (result.status === 'registered') return { go: 'saved' };
-    if (result.status === 'notAllowed')
-      return { end: { differentMethod: true } satisfies MethodResult, say: 'Security questions are not available for your account.' };
-    return { again: true, say: answerProblemMessage(result.problem) };
+    switch (result.status) {
+      case 'registered':
+        return { go: 'saved' };
+      case 'notAllowed':
+        return { end: { differentMethod: true } satisfies MethodResult, say: 'Security questions are not available for your account.' };
+      case 'locked':
+        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.deps.clock.now()) };
+      case 'refused':
+        return { again: true, say: answerProblemMessage(result.problem) };
+    }
   }
 }
 

@@ -18,11 +18,20 @@ export class StoreCounters implements Counters {
   }
 
   async take(key: string, limit: number, windowEndsAt: number): Promise<boolean> {
+    return (await this.bump(key, limit, windowEndsAt)) !== undefined;
+  }
+
+  async increment(key: string, windowEndsAt: number): Promise<number> {
+    return (await this.bump(key, Number.POSITIVE_INFINITY, windowEndsAt))!;
+  }
+
+  /** The new count, or undefined when the limit was already reached. */
+  private async bump(key: string, limit: number, windowEndsAt: number): Promise<number | undefined> {
     const id = `${key}@${windowEndsAt}`;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const current = await this.store.get<{ count: number }>('counters', id);
       const count = current?.value.count ?? 0;
-      if (count >= limit) return false;
+      if (count >= limit) return undefined;
       try {
         await this.store.put(
           'counters',
@@ -30,7 +39,7 @@ export class StoreCounters implements Counters {
           { count: count + 1 },
           current ? { ifMatch: current.etag, expiresAt: windowEndsAt } : { ifNoneMatch: '*', expiresAt: windowEndsAt },
         );
-        return true;
+        return count + 1;
       } catch (err) {
         if (!(err instanceof PreconditionFailedError)) throw err;
         await backoff(attempt + 1);

@@ -27,6 +27,8 @@ export const cryptoRandom: Random = {
 export interface Counters {
   /** Takes one unit of `key` if fewer than `limit` were taken in the window ending at `windowEndsAt`. */
   take(key: string, limit: number, windowEndsAt: number): Promise<boolean>;
+  /** Adds one to `key` (atomically, across instances) and returns the new count. */
+  increment(key: string, windowEndsAt: number): Promise<number>;
 }
 
 /** Why a message or call could not be delivered. */

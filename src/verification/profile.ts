@@ -83,6 +83,7 @@ export interface PendingCode {
   /** Voice: keyed hash of the token in the call's webhook URLs. */
   callTokenHash?: string;
   callOutcome?: CallOutcome;
+  readonly startedAt: number;
   expiresAt: number;
   lastSentAt: number;
   sends: number;
@@ -116,7 +117,11 @@ export interface SecurityInfoProfile {
     /** Wrong codes in a row, across every code and method; a success resets it. */
     consecutiveFailures: number;
     lockedUntil?: number;
+    /** Which failure counter in the store counts now; a success moves to the next one. */
+    epoch?: number;
   };
+  /** Where the last code or call went, and when: the resend cooldown outlives a voided challenge. */
+  lastSend?: { readonly destination: string; readonly at: number };
 }
 
 export function newProfile(person: { userId: string; upn: string; displayName: string; role: string }): SecurityInfoProfile {

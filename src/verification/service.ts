@@ -20,6 +20,8 @@ import { checkTotp, isCodeShaped, normaliseCode, otpauthUri, TOTP_SECRET_BYTES, 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
+/** Change notices per person per UTC day (each goes to every registered phone and email). */
+const NOTICES_PER_DAY = 20;
 
 export interface VerificationDeps {
   readonly clock: Clock;
@@ -53,6 +55,7 @@ export interface LockedResult {
 export type StartAppResult =
   | { readonly status: 'started'; readonly expiresAt: number }
   | { readonly status: 'limitReached'; readonly max: number }
+  | { readonly status: 'notAllowed' }
   | LockedResult;
 
 /** The outcome of a typed code. Expected outcomes are results, never exceptions. */
@@ -86,6 +89,8 @@ export type SendResult =
   | { readonly status: 'dailyLimit' }
   | { readonly status: 'deliveryFailed'; readonly failure: DeliveryFailure; readonly permanent: boolean }
   | { readonly status: 'nothingPending' }
+  /** The role does not enable this kind of method (or the method to replace is of another kind). */
+  | { readonly status: 'notAllowed' }
   | LockedResult;
 
 /** Where a challenge stands, as a dialog asks after a call webhook. */
@@ -201,8 +206,11 @@ export class VerificationService {
     const method = profile.methods.find((m) => m.id === methodId);
     if (!method || !MFA_KINDS.includes(method.kind)) return false;
     if (method.kind === 'officePhone' && variant === 'text') return false;
+    const newVariant = isPhoneMethod(method) ? (variant ?? 'call') : undefined;
+    if (this.defaultMethod(profile)?.id === method.id && (!isPhoneMethod(method) || this.defaultVariant(profile) === newVariant))
+      return true;
     profile.defaultMethodId = method.id;
-    profile.defaultVariant = isPhoneMethod(method) ? (variant ?? 'call') : undefined;
+    profile.defaultVariant = newVariant;
     await this.record(profile, 'default.changed', 'success', via, method);
     await this.notifyChange(profile, 'default sign-in method changed');
     return true;
@@ -225,6 +233,7 @@ export class VerificationService {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
     const { policy, random, clock, secretBox } = this.deps;
+    if (!this.roleOf(profile).enabledMethods.includes('authenticatorApp')) return { status: 'notAllowed' };
     const apps = profile.methods.filter((m) => m.kind === 'authenticatorApp').length;
     if (apps >= policy.limits.maxAuthenticatorApps) return { status: 'limitReached', max: policy.limits.maxAuthenticatorApps };
 
@@ -338,6 +347,8 @@ export class VerificationService {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
     const kind = request.kind ?? 'phone';
+    const refusal = this.checkAddable(profile, kind, request.replaces);
+    if (refusal) return refusal;
     const channel = kind === 'officePhone' ? 'voice' : request.channel;
     const { allowedCountries } = this.deps.policy.phone;
     const parsed = parsePhoneNumber(request.number, request.country, { allowedCountries, channel });
@@ -353,6 +364,8 @@ export class VerificationService {
   async startEmail(profile: SecurityInfoProfile, request: { address: string; replaces?: string }): Promise<SendResult> {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
+    const refusal = this.checkAddable(profile, 'email', request.replaces);
+    if (refusal) return refusal;
     const checked = checkEmailAddress(request.address, this.deps.policy.email.organisationDomains);
     if ('problem' in checked) return { status: 'invalidEmail', problem: checked };
     if (profile.methods.some((m) => m.kind === 'email' && m.address === checked.address && m.id !== request.replaces)) {
@@ -372,7 +385,7 @@ export class VerificationService {
     if (locked) return locked;
     const pending = profile.pendingCode;
     if (!pending) return { status: 'nothingPending' };
-    const wait = this.cooldownLeft(pending);
+    const wait = this.cooldownLeft(pending.lastSentAt);
     if (wait > 0) return { status: 'cooldown', retryInSeconds: wait };
     return this.send(profile, pending);
   }
@@ -452,15 +465,24 @@ export class VerificationService {
     profile: SecurityInfoProfile,
     picks: ReadonlyArray<{ questionId: string; answer: string }>,
     via: string,
-  ): Promise<{ status: 'registered' } | { status: 'refused'; problem: AnswerProblem } | { status: 'notAllowed' }> {
+  ): Promise<{ status: 'registered' } | { status: 'refused'; problem: AnswerProblem } | { status: 'notAllowed' } | LockedResult> {
+    const locked = this.lockStatus(profile);
+    if (locked) return locked;
     const role = this.roleOf(profile);
     if (!role.enabledMethods.includes('securityQuestions')) return { status: 'notAllowed' };
     const problem = checkAnswers(picks, this.securityQuestions(), role.securityQuestionsRequired);
     if (problem) return { status: 'refused', problem };
     const answers = await Promise.all(picks.map((p) => hashAnswer(p.questionId, p.answer)));
     const previous = profile.methods.find((m) => m.kind === 'securityQuestions');
-    if (previous) profile.methods = profile.methods.filter((m) => m.id !== previous.id);
-    await this.addMethod(profile, { id: this.deps.random.id(), kind: 'securityQuestions', answers, addedAt: this.deps.clock.now() }, via);
+    if (previous) {
+      profile.methods = profile.methods.filter((m) => m.id !== previous.id);
+      await this.record(profile, 'method.deleted', 'success', via, previous);
+    }
+    // Choosing answers proves nothing: it must not reset the failure throttle.
+    await this.addMethod(profile, { id: this.deps.random.id(), kind: 'securityQuestions', answers, addedAt: this.deps.clock.now() }, via, {
+      change: previous ? 'changed' : 'added',
+      proven: false,
+    });
     return { status: 'registered' };
   }
 
@@ -486,6 +508,12 @@ export class VerificationService {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
     const method = profile.methods.find((m) => m.kind === 'securityQuestions');
+    // At least two different registered questions (or all of them, if fewer), each once.
+    const needed = Math.min(2, method?.answers.length ?? 0);
+    const distinct = new Set(answers.map((a) => a.questionId));
+    if (!method || distinct.size !== answers.length || answers.length < needed || needed === 0) {
+      return (await this.registerFailure(profile, 'securityQuestions', via)) ?? { status: 'wrong' };
+    }
     const results = await Promise.all(
       answers.map(async (given) => {
         const stored = method?.answers.find((a) => a.questionId === given.questionId);
@@ -526,13 +554,16 @@ export class VerificationService {
   async deleteMethod(profile: SecurityInfoProfile, methodId: string, via: string): Promise<DeletionCheck> {
     const check = this.checkDeletion(profile, methodId);
     if (!check.allowed) return check;
+    const recipients = [...profile.methods];
     profile.methods = profile.methods.filter((m) => m.id !== methodId);
     if (profile.defaultMethodId === methodId) {
       profile.defaultMethodId = undefined;
       profile.defaultVariant = undefined;
     }
     await this.record(profile, 'method.deleted', 'success', via, check.method);
-    await this.notifyChange(profile, `${describeKind(check.method.kind)} removed`);
+    if (check.newDefault) await this.record(profile, 'default.changed', 'success', via, check.newDefault);
+    // The deleted phone or address is told too: if this wasn't its owner, that is where they will see it.
+    await this.notifyChange(profile, `${describeKind(check.method.kind)} removed`, { recipients });
     return check;
   }
 
@@ -547,22 +578,35 @@ export class VerificationService {
     profile: SecurityInfoProfile,
     target: Pick<PendingCode, 'methodKind' | 'destination' | 'channel' | 'extension' | 'replaces'>,
   ): Promise<SendResult> {
-    const previous = profile.pendingCode;
-    if (previous && previous.destination === target.destination) {
-      const wait = this.cooldownLeft(previous);
+    // The cooldown holds for the destination even after its challenge was voided or abandoned.
+    if (profile.lastSend?.destination === target.destination) {
+      const wait = this.cooldownLeft(profile.lastSend.at);
       if (wait > 0) return { status: 'cooldown', retryInSeconds: wait };
     }
-    const pending: PendingCode = { ...target, id: this.deps.random.id(), expiresAt: 0, lastSentAt: 0, sends: 0, wrongCodes: 0 };
+    const pending: PendingCode = {
+      ...target,
+      id: this.deps.random.id(),
+      startedAt: this.deps.clock.now(),
+      expiresAt: 0,
+      lastSentAt: 0,
+      sends: 0,
+      wrongCodes: 0,
+    };
     return this.send(profile, pending);
   }
 
-  private cooldownLeft(pending: PendingCode): number {
-    const ends = pending.lastSentAt + this.deps.policy.codes.resendCooldownSeconds * SECOND;
+  private cooldownLeft(lastSentAt: number): number {
+    const ends = lastSentAt + this.deps.policy.codes.resendCooldownSeconds * SECOND;
     return Math.max(0, Math.ceil((ends - this.deps.clock.now()) / SECOND));
   }
 
-  /** Spends the caps, makes a fresh code or call token, and sends it. */
-  private async send(profile: SecurityInfoProfile, pending: PendingCode): Promise<SendResult> {
+  /**
+   * Spends the caps, makes a fresh code or call token, and sends it. The new
+   * code replaces the one out there only once it is delivered: a failed resend
+   * leaves the previous code working.
+   */
+  private async send(profile: SecurityInfoProfile, current: PendingCode): Promise<SendResult> {
+    const pending: PendingCode = { ...current };
     const { clock, counters, random, secretBox, policy, sender, issuer } = this.deps;
     const now = clock.now();
     const dayEnds = (Math.floor(now / DAY) + 1) * DAY;
@@ -607,12 +651,13 @@ export class VerificationService {
             );
     }
     if (!delivery.ok) {
-      if (delivery.permanent) profile.pendingCode = undefined;
+      if (delivery.permanent && profile.pendingCode?.id === pending.id) profile.pendingCode = undefined;
       return { status: 'deliveryFailed', failure: delivery.failure, permanent: delivery.permanent };
     }
     pending.lastSentAt = now;
     pending.sends += 1;
     profile.pendingCode = pending;
+    profile.lastSend = { destination: pending.destination, at: now };
     return {
       status: 'sent',
       channel: pending.channel,
@@ -644,25 +689,38 @@ export class VerificationService {
           };
     profile.pendingCode = undefined;
     const replaced = pending.replaces ? profile.methods.find((m) => m.id === pending.replaces) : undefined;
+    const recipients = [...profile.methods];
     if (replaced) {
       profile.methods = profile.methods.filter((m) => m.id !== replaced.id);
       if (profile.defaultMethodId === replaced.id) profile.defaultMethodId = method.id;
       await this.record(profile, 'method.deleted', 'success', via, replaced);
     }
-    await this.addMethod(profile, method, via, replaced ? 'changed' : 'added');
+    await this.addMethod(profile, method, via, { change: replaced ? 'changed' : 'added', proven: true, recipients });
     return method;
   }
 
+  /** Adds a method; only proof of possession (a right code, #) resets the failure throttle. */
   private async addMethod(
     profile: SecurityInfoProfile,
     method: SecurityMethod,
     via: string,
-    change: 'added' | 'changed' = 'added',
+    how: { change?: 'added' | 'changed'; proven?: boolean; recipients?: readonly SecurityMethod[] } = {},
   ): Promise<void> {
+    const recipients = how.recipients ?? [...profile.methods];
     profile.methods.push(method);
-    this.registerSuccess(profile);
+    if (how.proven ?? true) this.registerSuccess(profile);
     await this.record(profile, 'method.added', 'success', via, method);
-    await this.notifyChange(profile, `${describeKind(method.kind)} ${change}`, method.id);
+    await this.notifyChange(profile, `${describeKind(method.kind)} ${how.change ?? 'added'}`, { recipients });
+  }
+
+  /** Whether the role lets the person add this kind (one of each, but apps), or replace `replaces` with it. */
+  private checkAddable(profile: SecurityInfoProfile, kind: MethodKind, replaces: string | undefined): SendResult | undefined {
+    if (!this.roleOf(profile).enabledMethods.includes(kind)) return { status: 'notAllowed' };
+    if (replaces !== undefined) {
+      const old = profile.methods.find((m) => m.id === replaces);
+      return old?.kind === kind ? undefined : { status: 'notAllowed' };
+    }
+    return profile.methods.some((m) => m.kind === kind) ? { status: 'alreadyRegistered' } : undefined;
   }
 
   /**
@@ -671,12 +729,14 @@ export class VerificationService {
    */
   private async wrongCode(
     profile: SecurityInfoProfile,
-    pending: { wrongCodes: number },
+    pending: { readonly id: string; readonly startedAt: number; wrongCodes: number },
     kind: MethodKind,
     via: string,
     voidChallenge: () => void,
   ): Promise<CodeResult> {
-    pending.wrongCodes += 1;
+    // Counted in the store, not only in the profile: guesses sent in parallel all count.
+    // (One window for the challenge's whole life: resends do not reset it.)
+    pending.wrongCodes = await this.deps.counters.increment(`wrong:${pending.id}`, pending.startedAt + 2 * DAY);
     const lockedNow = await this.registerFailure(profile, kind, via);
     const attemptsLeft = this.deps.policy.limits.attemptsPerCode - pending.wrongCodes;
     if (attemptsLeft <= 0) voidChallenge();
@@ -692,13 +752,16 @@ export class VerificationService {
   private async registerFailure(profile: SecurityInfoProfile, kind: MethodKind, via: string): Promise<LockedResult | undefined> {
     const { limits } = this.deps.policy;
     const throttle = profile.throttle;
-    throttle.consecutiveFailures += 1;
+    const now = this.deps.clock.now();
+    // The count lives in the store (atomic across parallel turns); the profile keeps the last one seen.
+    const before = throttle.consecutiveFailures;
+    const count = await this.deps.counters.increment(`failures:${profile.userId}:${throttle.epoch ?? 0}`, now + 365 * DAY);
+    throttle.consecutiveFailures = Math.max(before + 1, count);
     await this.record(profile, 'verification.failed', 'failure', via, kind);
-    if (throttle.consecutiveFailures % limits.lockoutThreshold === 0) {
-      throttle.lockedUntil = this.deps.clock.now() + limits.lockoutMinutes * MINUTE;
-    }
+    const crossed = Math.floor(throttle.consecutiveFailures / limits.lockoutThreshold) > Math.floor(before / limits.lockoutThreshold);
+    if (crossed) throttle.lockedUntil = now + limits.lockoutMinutes * MINUTE;
     const locked = this.lockStatus(profile);
-    if (locked && throttle.consecutiveFailures % limits.lockoutThreshold === 0) {
+    if (locked && crossed) {
       await this.record(
         profile,
         'account.locked',
@@ -712,7 +775,7 @@ export class VerificationService {
   }
 
   private registerSuccess(profile: SecurityInfoProfile): void {
-    profile.throttle = { consecutiveFailures: 0 };
+    profile.throttle = { consecutiveFailures: 0, epoch: (profile.throttle.epoch ?? 0) + 1 };
   }
 
   private async record(
@@ -742,11 +805,22 @@ export class VerificationService {
    * security info changed (DESIGN §5). Not the destination just proven, and
    * never a code. A notice that fails to go out does not undo the change.
    */
-  private async notifyChange(profile: SecurityInfoProfile, what: string, exceptMethodId?: string): Promise<void> {
+  private async notifyChange(
+    profile: SecurityInfoProfile,
+    what: string,
+    options: { recipients?: readonly SecurityMethod[] } = {},
+  ): Promise<void> {
+    const recipients = (options.recipients ?? profile.methods).filter(
+      (m) => m.kind === 'phone' || m.kind === 'alternatePhone' || m.kind === 'email',
+    );
+    if (recipients.length === 0) return;
+    // Notices cost texts too: a daily cap per person, so no script can make them flood.
+    const now = this.deps.clock.now();
+    const dayEnds = (Math.floor(now / DAY) + 1) * DAY;
+    if (!(await this.deps.counters.take(`notices:user:${profile.userId}`, NOTICES_PER_DAY, dayEnds))) return;
     const text = `${this.deps.issuer}: your security info changed (${what}). If this wasn't you, contact your help desk right away.`;
-    for (const method of profile.methods) {
-      if (method.id === exceptMethodId) continue;
-      if (method.kind === 'phone') await this.deps.sender.sendSms(method.e164, text);
+    for (const method of recipients) {
+      if (method.kind === 'phone' || method.kind === 'alternatePhone') await this.deps.sender.sendSms(method.e164, text);
       if (method.kind === 'email') await this.deps.sender.sendEmail(method.address, `Your ${this.deps.issuer} security info changed`, text);
     }
   }

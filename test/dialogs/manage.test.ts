@@ -102,11 +102,12 @@ describe('manage mode', () => {
     const overview = cardsOf(deleted)[0];
     expect(cardText(overview)).not.toContain('0177');
     expect(cardText(overview)).toContain('Default sign-in method:** Microsoft Authenticator – code');
-    // The phone and the email on file are told of the deletion (never with a code).
-    const notices = readOutbox(chat.outbox.file).slice(-2);
+    // The phones and the email on file are told of the deletion, the deleted phone too (never with a code).
+    const notices = readOutbox(chat.outbox.file).slice(-3);
     expect(notices.map((n) => [n.channel, n.to])).toEqual([
       ['sms', '+12015550123'],
       ['email', 'adele@fabrikam.com'],
+      ['sms', '+12015550177'],
     ]);
     expect(notices[0]!.body).toMatch(/your security info changed \(alternate phone removed\)/);
 
@@ -118,6 +119,7 @@ describe('manage mode', () => {
       'method.added',
       'default.changed',
       'method.deleted',
+      'default.changed',
     ]);
   });
 
