@@ -78,6 +78,8 @@ export interface BotParts {
   readonly directory?: Directory;
   readonly allowedTenantId?: string;
   readonly sender: CodeSender;
+  /** Local unauthenticated mode: take names the client sends as UPNs (for the directory's roles). */
+  readonly trustClientNames?: boolean;
   /** How QR codes reach the card (default: a PNG data URI inside it). */
   readonly qrImage?: (otpauthUri: string) => Promise<string>;
 }
@@ -120,7 +122,8 @@ export function composeBot(parts: BotParts) {
     dialog,
     log,
     orgName,
-    roleOf: (upn) => directory.find(upn)?.role ?? policy.defaultRole,
+    roleOf: (upn, upnVerified) => (upnVerified ? directory.find(upn)?.role : undefined) ?? policy.defaultRole,
+    trustClientNames: parts.trustClientNames,
     allowedTenantId: parts.allowedTenantId,
   });
   return { bot, service, state, audit };
@@ -174,6 +177,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     directory,
     orgName: config.orgName,
     allowedTenantId: config.allowedTenantId,
+    trustClientNames: !config.bot.appId,
   });
 
   if (!config.bot.appId) {
@@ -196,7 +200,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     wake: (reference) => adapter.continueConversationAsync(config.bot.appId ?? '', reference, (context) => bot.run(context)),
   });
   const server = createServer({ adapter, bot, log, metering });
-  registerVoiceRoutes(server, { calls, log, publicBaseUrl: config.publicBaseUrl, twilioAuthToken: config.twilio?.authToken });
+  registerVoiceRoutes(server, {
+    calls,
+    log,
+    publicBaseUrl: config.publicBaseUrl,
+    twilioAuthToken: config.twilio?.authToken,
+    devAnswerRoute: !config.twilio && !config.bot.appId,
+  });
   if (config.adminApiKey) registerAdminRoutes(server, { apiKey: config.adminApiKey, audit, log });
   if (qrLinks) registerQrRoute(server, qrLinks);
   await new Promise<void>((resolve) => server.listen(config.port, '0.0.0.0', resolve));

@@ -87,6 +87,13 @@ describe('the policy file', () => {
       VALID.replace('defaultCountry: GB', 'defaultCountry: US'),
       'phone.defaultCountry: must be one of allowedCountries',
     ],
+    [
+      'more password-reset methods than the role enables',
+      VALID.replace('ssprMethodsRequired: 2', 'ssprMethodsRequired: 2')
+        .replace('[authenticatorApp, phone, email]', '[authenticatorApp]')
+        .replace('requiredMethods: [authenticatorApp]', 'requiredMethods: []'),
+      'roles.staff.ssprMethodsRequired: password reset needs 2 methods but only 1 of the enabled ones serve it',
+    ],
     ['an unknown field', VALID.replace('limits:', 'limitz: {}\nlimits:'), 'limitz'],
     ['a custom question too long', VALID.replace('"What is the name', `"${'x'.repeat(200)}`), 'securityQuestions.custom.0'],
   ])('names the field of %s', (_what, text, message) => {

@@ -13,8 +13,10 @@ export interface EnrollmentBotDeps {
   readonly dialog: Dialog;
   readonly log: Logger;
   readonly orgName: string;
-  /** The person's role, from the directory (the policy's default role for people it does not know). */
-  readonly roleOf: (upn: string) => string;
+  /** The person's role: from the directory when the UPN is vouched for, else the policy's default role. */
+  readonly roleOf: (upn: string, upnVerified: boolean) => string;
+  /** Local unauthenticated mode (no MicrosoftAppId): names from the Emulator or Playground are taken as they are. */
+  readonly trustClientNames?: boolean;
   /** When set, only this Entra tenant is served. */
   readonly allowedTenantId?: string;
 }
@@ -56,7 +58,18 @@ export class EnrollmentBot extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     const { activity } = context;
-    if (this.deps.allowedTenantId && tenantOf(activity) !== this.deps.allowedTenantId) {
+    if (
+      activity.channelId === 'msteams' &&
+      activity.conversation?.conversationType &&
+      activity.conversation.conversationType !== 'personal'
+    ) {
+      // Security info is personal: never in a group chat or a team channel, where others would see it.
+      if (activity.type === ActivityTypes.Message) {
+        await context.sendActivity('I only help with security info in a personal chat. Open a chat with me to continue.');
+      }
+      return;
+    }
+    if (this.deps.allowedTenantId && activity.channelId === 'msteams' && tenantOf(activity) !== this.deps.allowedTenantId) {
       this.deps.log.warn({ channelId: activity.channelId, tenant: tenantOf(activity) }, 'activity from another tenant refused');
       if (activity.type === ActivityTypes.Message) {
         await context.sendActivity(`This assistant is only available to people of ${this.deps.orgName}.`);
@@ -78,10 +91,11 @@ export class EnrollmentBot extends ActivityHandler {
     const doc = this.deps.state.get(context);
     if (!doc.profile) {
       const person = await describePerson(context, personIdOf(context.activity)!, this.deps.log);
-      doc.profile = newProfile({ userId: person.id, upn: person.upn, displayName: person.displayName, role: this.deps.roleOf(person.upn) });
+      const upnVerified = person.upnVerified || !!this.deps.trustClientNames;
+      doc.profile = newProfile({ ...person, userId: person.id, role: this.deps.roleOf(person.upn, upnVerified), upnVerified });
     }
     // The directory may have moved the person to another role since.
-    doc.profile.role = this.deps.roleOf(doc.profile.upn);
+    doc.profile.role = this.deps.roleOf(doc.profile.upn, !!doc.profile.upnVerified);
     const reference = TurnContext.getConversationReference(context.activity);
     delete reference.activityId; // changes every turn; the rest is where to reach the person
     doc.conversations[context.activity.channelId] = JSON.parse(JSON.stringify(reference));

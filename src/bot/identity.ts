@@ -6,19 +6,22 @@ export interface Person {
   readonly id: string;
   readonly upn: string;
   readonly displayName: string;
+  /** Whether the UPN comes from Teams' roster (not from a name the client sent). */
+  readonly upnVerified: boolean;
 }
 
 /** The key a turn's person is stored under; no I/O, so it costs nothing per turn. */
 export function personIdOf(activity: Partial<Activity>): string | undefined {
   const from = activity.from;
-  if (from?.aadObjectId) return `aad:${from.aadObjectId}`;
+  // Only Teams vouches for the Entra object id; elsewhere a client could claim anyone's.
+  if (from?.aadObjectId && activity.channelId === 'msteams') return `aad:${from.aadObjectId}`;
   if (!from?.id || !activity.channelId) return undefined;
   return `${activity.channelId}:${from.id}`;
 }
 
-/** The Entra tenant an activity comes from (Teams puts it in two places). */
+/** The Entra tenant of a Teams activity, from the conversation (channelData can be set by other clients). */
 export function tenantOf(activity: Partial<Activity>): string | undefined {
-  return activity.conversation?.tenantId ?? (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+  return activity.conversation?.tenantId;
 }
 
 /**
@@ -28,7 +31,7 @@ export function tenantOf(activity: Partial<Activity>): string | undefined {
  */
 export async function describePerson(context: TurnContext, id: string, log: Logger): Promise<Person> {
   const from = context.activity.from;
-  const fallback = { id, upn: from.name || from.id, displayName: from.name || from.id };
+  const fallback = { id, upn: from.name || from.id, displayName: from.name || from.id, upnVerified: false };
   if (context.activity.channelId !== 'msteams') return fallback;
   try {
     const member = await TeamsInfo.getMember(context, from.id);
@@ -36,6 +39,7 @@ export async function describePerson(context: TurnContext, id: string, log: Logg
       id,
       upn: member.userPrincipalName || member.email || fallback.upn,
       displayName: member.name || fallback.displayName,
+      upnVerified: !!member.userPrincipalName,
     };
   } catch (err) {
     log.warn({ err }, 'could not read the Teams member; using the activity name');

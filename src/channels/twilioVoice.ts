@@ -9,6 +9,8 @@ export interface VoiceRoutesDeps {
   readonly publicBaseUrl: string;
   /** Twilio's auth token signs every webhook; without it (dev outbox) no webhook is accepted. */
   readonly twilioAuthToken?: string;
+  /** The dev-only route that answers a call: only in local mode (no Twilio, no MicrosoftAppId). */
+  readonly devAnswerRoute: boolean;
 }
 
 const SAY = {
@@ -53,7 +55,7 @@ export function registerVoiceRoutes(server: Server, deps: VoiceRoutesDeps): void
     res.send(204);
   });
 
-  if (!deps.twilioAuthToken) {
+  if (deps.devAnswerRoute && !deps.twilioAuthToken) {
     // Dev outbox mode only: there is no real call to answer, so a person trying the bot answers it here.
     server.post('/api/dev/calls/:token/answer', async (req, res) => {
       const digits = (req.body as { digits?: unknown } | undefined)?.digits;

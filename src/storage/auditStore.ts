@@ -21,8 +21,9 @@ export class StoreAuditLog implements AuditLog {
     await this.store.put('audit', id, event, { ifNoneMatch: '*', partition: partitionOf(event.upn), expiresAt: event.at + RETENTION_MS });
   }
 
-  forUser(upn: string, limit = 500): Promise<AuditEvent[]> {
-    return this.store.list<AuditEvent>('audit', partitionOf(upn), { limit });
+  /** The newest `limit` events of a person, oldest first. */
+  async forUser(upn: string, limit = 500): Promise<AuditEvent[]> {
+    return (await this.store.list<AuditEvent>('audit', partitionOf(upn), { limit, newestFirst: true })).reverse();
   }
 }
 

@@ -121,13 +121,16 @@ export class CosmosStore implements DocumentStore {
     }, `${collection}/${id}`);
   }
 
-  async list<T>(collection: Collection, partition: string, options: { limit?: number } = {}): Promise<T[]> {
+  async list<T>(collection: Collection, partition: string, options: { limit?: number; newestFirst?: boolean } = {}): Promise<T[]> {
     const limit = options.limit ?? 1000;
     return this.call(async () => {
       // The WHERE clause scopes the query: some servers ignore partition-scoped query options.
       const response = await this.container(collection)
         .items.query<Envelope<T>>(
-          { query: 'SELECT * FROM c WHERE c.pk = @pk ORDER BY c.id', parameters: [{ name: '@pk', value: partition }] },
+          {
+            query: `SELECT * FROM c WHERE c.pk = @pk ORDER BY c.id ${options.newestFirst ? 'DESC' : 'ASC'}`,
+            parameters: [{ name: '@pk', value: partition }],
+          },
           { partitionKey: partition, maxItemCount: limit },
         )
         .fetchAll();

@@ -66,6 +66,9 @@ export class SqliteStore implements DocumentStore {
       list: this.db.prepare<[string, string, number, number], { body: string }>(
         'SELECT body FROM documents WHERE collection = ? AND partition = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY id LIMIT ?',
       ),
+      listNewest: this.db.prepare<[string, string, number, number], { body: string }>(
+        'SELECT body FROM documents WHERE collection = ? AND partition = ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY id DESC LIMIT ?',
+      ),
       delete: this.db.prepare(
         'DELETE FROM documents WHERE collection = @collection AND id = @id AND (expires_at IS NULL OR expires_at > @now)',
       ),
@@ -114,8 +117,9 @@ export class SqliteStore implements DocumentStore {
     return true;
   }
 
-  async list<T>(collection: Collection, partition: string, options: { limit?: number } = {}): Promise<T[]> {
-    return this.statements.list.all(collection, partition, this.clock.now(), options.limit ?? 1000).map((row) => JSON.parse(row.body) as T);
+  async list<T>(collection: Collection, partition: string, options: { limit?: number; newestFirst?: boolean } = {}): Promise<T[]> {
+    const statement = options.newestFirst ? this.statements.listNewest : this.statements.list;
+    return statement.all(collection, partition, this.clock.now(), options.limit ?? 1000).map((row) => JSON.parse(row.body) as T);
   }
 
   /** Removes expired documents; only a clean-up, reads already treat them as absent. */

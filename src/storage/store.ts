@@ -32,7 +32,7 @@ export interface DocumentStore {
   put<T>(collection: Collection, id: string, value: T, options?: WriteOptions): Promise<string>;
   /** Returns whether a live document was deleted; throws PreconditionFailedError when `ifMatch` fails. */
   delete(collection: Collection, id: string, options?: Pick<WriteOptions, 'ifMatch'>): Promise<boolean>;
-  /** The live documents of a partition, in id order, at most `limit`. */
-  list<T>(collection: Collection, partition: string, options?: { limit?: number }): Promise<T[]>;
+  /** The live documents of a partition in id order (or the reverse), at most `limit`. */
+  list<T>(collection: Collection, partition: string, options?: { limit?: number; newestFirst?: boolean }): Promise<T[]>;
   close(): Promise<void>;
 }

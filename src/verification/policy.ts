@@ -31,8 +31,13 @@ const rolePolicy = z
         ctx.addIssue({ code: 'custom', path: ['requiredMethods', i], message: `"${kind}" is required but not enabled` });
       }
     });
-    if (!role.enabledMethods.some((k) => SSPR_KINDS.includes(k))) {
-      ctx.addIssue({ code: 'custom', path: ['enabledMethods'], message: 'enable at least one method that password reset accepts' });
+    const ssprKinds = new Set(role.enabledMethods.filter((k) => SSPR_KINDS.includes(k))).size;
+    if (ssprKinds < role.ssprMethodsRequired) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ssprMethodsRequired'],
+        message: `password reset needs ${role.ssprMethodsRequired} methods but only ${ssprKinds} of the enabled ones serve it`,
+      });
     }
   });
 

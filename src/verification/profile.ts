@@ -107,6 +107,8 @@ export interface SecurityInfoProfile {
   displayName: string;
   /** From the directory; people it does not know get the policy's default role. */
   role: string;
+  /** Whether `upn` was vouched for (Teams roster); only then does the directory decide the role. */
+  upnVerified?: boolean;
   methods: SecurityMethod[];
   /** Chosen by the person; when absent the best method is the default (see `defaultMethod`). */
   defaultMethodId?: string;
@@ -124,7 +126,13 @@ export interface SecurityInfoProfile {
   lastSend?: { readonly destination: string; readonly at: number };
 }
 
-export function newProfile(person: { userId: string; upn: string; displayName: string; role: string }): SecurityInfoProfile {
+export function newProfile(person: {
+  userId: string;
+  upn: string;
+  displayName: string;
+  role: string;
+  upnVerified?: boolean;
+}): SecurityInfoProfile {
   return { ...person, methods: [], throttle: { consecutiveFailures: 0 } };
 }
 

@@ -54,11 +54,30 @@ describe('who may talk to the bot', () => {
     expect(cardOf(connector.received.at(-1))).toBeDefined();
   });
 
-  it('with MicrosoftAppId set, a request without a valid Bot Framework token is refused', async () => {
+  it('in Teams, a group chat or a team channel is told to use a personal chat, and gets no card', async () => {
+    const app = await start({});
+    const before = connector.received.length;
+    for (const conversationType of ['groupChat', 'channel']) {
+      const activity = {
+        ...message('contoso-tenant'),
+        conversation: { id: `19:${conversationType}`, conversationType, tenantId: 'contoso-tenant' },
+      };
+      expect((await post(app, activity)).status).toBe(200);
+    }
+    const replies = connector.received.slice(before);
+    expect(replies.map((r) => r.text)).toEqual([
+      'I only help with security info in a personal chat. Open a chat with me to continue.',
+      'I only help with security info in a personal chat. Open a chat with me to continue.',
+    ]);
+    expect(replies.some((r) => r.attachments?.length)).toBe(false);
+  });
+
+  it('with MicrosoftAppId set, a request without a valid Bot Framework token is refused, and there is no dev call route', async () => {
     const app = await start({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' });
     const before = connector.received.length;
     expect((await post(app, message('contoso-tenant'))).status).toBe(401);
     expect((await post(app, message('contoso-tenant'), { authorization: 'Bearer forged.token.value' })).status).toBe(401);
     expect(connector.received.length).toBe(before);
+    expect((await fetch(`${app.url}/api/dev/calls/x.y/answer`, { method: 'POST' })).status).toBe(404);
   });
 });

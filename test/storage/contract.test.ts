@@ -130,6 +130,7 @@ describe.each(adapters)('the store contract on %s', (_name, open) => {
     clock.advance(10);
     expect(await store.list('audit', who)).toEqual([{ at: 1 }, { at: 2 }, { at: 3 }]);
     expect(await store.list('audit', who, { limit: 2 })).toEqual([{ at: 1 }, { at: 2 }]);
+    expect(await store.list('audit', who, { limit: 2, newestFirst: true })).toEqual([{ at: 3 }, { at: 2 }]);
   });
 
   it('deletes, conditionally when asked', async () => {

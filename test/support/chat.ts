@@ -81,6 +81,7 @@ export class Chat {
       sender: this.outbox,
       policy: options.policy ?? defaultPolicy,
       directory: options.directory,
+      trustClientNames: true, // as in local mode: the Emulator's name is the UPN
     });
     const bot = this.parts.bot;
     this.adapter = new RecordingAdapter((context) => bot.run(context), {

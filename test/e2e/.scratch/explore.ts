@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig } from '../../../src/config';
+import { startApp } from '../../../src/index';
+import { createLogger } from '../../../src/log';
+import { startPlayground } from '../../../scripts/playground';
+import { launchChromium, localOnlyContext } from '../support/browser';
+
+(async () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'explore-'));
+  const app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir }), { log: createLogger('error') });
+  const pg = await startPlayground({ botEndpoint: `${app.url}/api/messages` });
+  const browser = await launchChromium();
+  const { context, blocked } = await localOnlyContext(browser, { width: 420, height: 900 });
+  const page = await context.newPage();
+  try {
+    await page.goto(pg.url);
+    const last = () => page.locator('.ac-adaptiveCard').last();
+    await last().filter({ hasText: 'More information required' }).waitFor();
+    await page.screenshot({ path: '/tmp/explore/n1.png' });
+    for (const t of ['Start by getting the app', 'Set up your account', 'Scan the QR code']) {
+      await last().getByRole('button', { name: 'Next', exact: true }).click();
+      await last().filter({ hasText: t }).waitFor();
+    }
+    await page.screenshot({ path: '/tmp/explore/n2.png' });
+    fs.writeFileSync('/tmp/explore/qrcard.html', await last().evaluate((e) => e.outerHTML));
+    fs.writeFileSync('/tmp/explore/page.html', await page.content());
+    console.log('blocked', blocked.length);
+  } finally {
+    await browser.close();
+    await pg.stop();
+    await app.close();
+  }
+})();
