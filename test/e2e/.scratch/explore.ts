@@ -18,7 +18,9 @@ import { launchChromium, localOnlyContext } from '../support/browser';
     await page.goto(pg.url);
     const last = () => page.locator('.ac-adaptiveCard').last();
     await last().filter({ hasText: 'More information required' }).waitFor();
+    await page.locator('button[title="Hide log panel"]').click();
     await page.screenshot({ path: '/tmp/explore/n1.png' });
+    fs.writeFileSync('/tmp/explore/page1.html', await page.content());
     for (const t of ['Start by getting the app', 'Set up your account', 'Scan the QR code']) {
       await last().getByRole('button', { name: 'Next', exact: true }).click();
       await last().filter({ hasText: t }).waitFor();
@@ -27,6 +29,9 @@ import { launchChromium, localOnlyContext } from '../support/browser';
     fs.writeFileSync('/tmp/explore/qrcard.html', await last().evaluate((e) => e.outerHTML));
     fs.writeFileSync('/tmp/explore/page.html', await page.content());
     console.log('blocked', blocked.length);
+    console.log(await last().boundingBox(), await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]));
+    console.log(await last().evaluate((e) => { const r = []; let n: Element | null = e; while (n) { const cs = getComputedStyle(n); r.push(`${n.tagName}.${(n.className||'').toString().slice(0,40)} w=${n.getBoundingClientRect().width} x=${n.getBoundingClientRect().x} min=${cs.minWidth} max=${cs.maxWidth} ov=${cs.overflowX}`); n = n.parentElement; } return r.join('\n'); }));
+    await last().screenshot({ path: '/tmp/explore/card.png' });
   } finally {
     await browser.close();
     await pg.stop();

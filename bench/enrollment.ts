@@ -1,0 +1,310 @@
+/**
+ * `npm run bench`: whole enrollments per second against an echo-bot baseline,
+ * measured in the same run on the same machine. It prints figures; it never
+ * fails on speed. Options: --users 50 --seconds 60 --rounds 3
+ *
+ * Each bot runs in its own process (so its memory is its own); this process is
+ * the load generator and the connector that absorbs the replies. Only loopback
+ * addresses are used.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { totpCodeAt } from '../src/verification/totp';
+
+const arg = (name: string, fallback: number) => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? Number(process.argv[at + 1]) : fallback;
+};
+const USERS = arg('users', 50);
+const SECONDS = arg('seconds', 60);
+const ROUNDS = arg('rounds', 3);
+/** Profiling aid: drive an enrollment bot already running there (e.g. under --cpu-prof), and nothing else. */
+const TARGET = process.argv.includes('--target') ? process.argv[process.argv.indexOf('--target') + 1] : undefined;
+const TARGET_OUTBOX = process.argv.includes('--outbox') ? process.argv[process.argv.indexOf('--outbox') + 1] : undefined;
+
+type Activity = Record<string, unknown>;
+
+/** The connector at serviceUrl: answers every reply at once and keeps the last card per conversation. */
+class Connector {
+  readonly lastCard = new Map<string, Activity>();
+  private readonly server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => {
+      body += c;
+    });
+    req.on('end', () => {
+      const conversation = decodeURIComponent(/conversations\/([^/]+)/.exec(req.url ?? '')?.[1] ?? '');
+      if (req.method === 'POST' && body) {
+        const activity = JSON.parse(body) as Activity;
+        const card = (activity.attachments as Array<{ content: Activity }> | undefined)?.[0]?.content;
+        if (card) this.lastCard.set(conversation, card);
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ id: `a${Math.random().toString(36).slice(2)}` }));
+    });
+  });
+  url = '';
+  async start() {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+  stop() {
+    this.server.closeAllConnections();
+    this.server.close();
+  }
+}
+
+interface Bot {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** Store operations per turn, from the bot's own "turn cost" log lines. */
+  readonly costs: Array<{ reads: number; writes: number; queries: number }>;
+}
+
+async function startBot(kind: 'enrollment' | 'echo', dataDir: string): Promise<Bot> {
+  const child = spawn(process.execPath, ['bench/servers.js', kind, dataDir], {
+    cwd: path.join(__dirname, '..'),
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const costs: Bot['costs'] = [];
+  const port = await new Promise<number>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let newline = buffer.indexOf('\n');
+      while (newline >= 0) {
+        const line = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        const listening = /^listening (\d+)$/.exec(line);
+        if (listening) resolve(Number(listening[1]));
+        else if (line.includes('"turn cost"')) costs.push(JSON.parse(line).storeCost);
+        newline = buffer.indexOf('\n');
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${kind} bot exited with ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, child, costs };
+}
+
+/** Peak resident memory of a process (Linux), in MiB. */
+function peakRssMiB(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024);
+}
+
+interface Stats {
+  turns: number;
+  errors: number;
+  latencies: number[];
+  enrollments: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** One simulated person: posts activities as Teams would, timing each turn. */
+class Person {
+  private seq = 0;
+  constructor(
+    private readonly bot: string,
+    private readonly connector: Connector,
+    private readonly id: string,
+    private readonly stats: Stats,
+  ) {}
+
+  private activity(extra: Activity): Activity {
+    return {
+      type: 'message',
+      id: `${this.id}-${++this.seq}`,
+      channelId: 'msteams',
+      serviceUrl: this.connector.url,
+      from: { id: `29:${this.id}`, name: this.id, aadObjectId: this.id },
+      recipient: { id: '28:bot', name: 'bot' },
+      conversation: { id: `a:${this.id}`, conversationType: 'personal', tenantId: 't' },
+      ...extra,
+    };
+  }
+
+  async send(extra: Activity): Promise<void> {
+    const started = performance.now();
+    try {
+      const response = await fetch(`${this.bot}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(this.activity(extra)),
+      });
+      await response.arrayBuffer();
+      if (!response.ok) this.stats.errors += 1;
+    } catch {
+      this.stats.errors += 1;
+    }
+    this.stats.latencies.push(performance.now() - started);
+    this.stats.turns += 1;
+  }
+
+  card(): Activity | undefined {
+    return this.connector.lastCard.get(`a:${this.id}`);
+  }
+
+  async click(title: string, inputs: Record<string, string> = {}): Promise<void> {
+    const action = findAction(this.card(), title);
+    if (!action) {
+      this.stats.errors += 1;
+      return;
+    }
+    await this.send({ value: { ...(action.data as object), ...inputs } });
+  }
+}
+
+function findAction(node: unknown, title: string): Activity | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = findAction(item, title);
+      if (found) return found;
+    }
+  } else if (node && typeof node === 'object') {
+    const n = node as Activity;
+    if (n.type === 'Action.Submit' && n.title === title) return n;
+    for (const value of Object.values(n)) {
+      const found = findAction(value, title);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function factValue(node: unknown, title: string): string | undefined {
+  const json = JSON.stringify(node ?? {});
+  const match = new RegExp(`"title":"${title}","value":"([^"]+)"`).exec(json);
+  return match?.[1];
+}
+
+function base32Decode(input: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of input.replace(/\s/g, '')) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  return Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => Number.parseInt(b, 2)));
+}
+
+/** The last code texted to `to`, from the dev outbox (read from its end). */
+function textedCode(outbox: string, to: string): string | undefined {
+  const lines = fs.readFileSync(outbox, 'utf8').trimEnd().split('\n');
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const entry = JSON.parse(lines[i]!) as { channel: string; to: string; body: string };
+    if (entry.channel === 'sms' && entry.to === to) return /\b(\d{6})\b/.exec(entry.body)?.[1];
+  }
+  return undefined;
+}
+
+/** A whole enrollment as in the seed: welcome → app → QR → code → phone → code → success. */
+async function enroll(person: Person, phone: string, outbox: string): Promise<boolean> {
+  await person.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'bot' }] });
+  await person.click('Next');
+  await person.click('Next');
+  await person.click('Next');
+  // The generator reads the key from "Can't scan the QR code?" as a person's app would from the QR code.
+  const key = factValue(person.card(), 'Secret key');
+  if (!key) return false;
+  await person.click('Next', { code: totpCodeAt(base32Decode(key), Date.now()) });
+  await person.click('Next', { country: 'US', number: phone, method: 'sms' });
+  const code = textedCode(outbox, `+1${phone.replace(/\D/g, '')}`);
+  if (!code) return false;
+  await person.click('Next', { code });
+  await person.click('Next');
+  return JSON.stringify(person.card()).includes('Success!');
+}
+
+async function echoSession(person: Person, turns: number): Promise<void> {
+  for (let i = 0; i < turns; i++) await person.send({ text: `hello ${i}` });
+}
+
+async function drive(name: string, bot: Bot, connector: Connector, work: (person: Person, user: number, round: number) => Promise<boolean>) {
+  const stats: Stats = { turns: 0, errors: 0, latencies: [], enrollments: 0 };
+  const deadline = Date.now() + SECONDS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: USERS }, async (_, user) => {
+      for (let round = 0; round < ROUNDS && Date.now() < deadline; round++) {
+        const person = new Person(bot.url, connector, `${name}-${user}-${round}-${Math.random().toString(36).slice(2, 8)}`, stats);
+        if (await work(person, user, round)) stats.enrollments += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = [...stats.latencies].sort((a, b) => a - b);
+  const perTurn = (field: 'reads' | 'writes') => (bot.costs.length ? bot.costs.reduce((sum, c) => sum + c[field], 0) / bot.costs.length : 0);
+  return {
+    name,
+    users: USERS,
+    turns: stats.turns,
+    enrollments: stats.enrollments,
+    errors: stats.errors,
+    seconds: Math.round(seconds * 10) / 10,
+    turnsPerSecond: Math.round((stats.turns / seconds) * 10) / 10,
+    p50: Math.round(percentile(sorted, 50)),
+    p95: Math.round(percentile(sorted, 95)),
+    p99: Math.round(percentile(sorted, 99)),
+    peakRssMiB: peakRssMiB(bot.child.pid!),
+    storeReadsPerTurn: Math.round(perTurn('reads') * 100) / 100,
+    storeWritesPerTurn: Math.round(perTurn('writes') * 100) / 100,
+  };
+}
+
+async function profileTarget(url: string, outbox: string): Promise<void> {
+  const connector = new Connector();
+  await connector.start();
+  const bot = { url, child: { pid: process.pid } as ChildProcess, costs: [] };
+  const result = await drive('enrollment', bot, connector, (person, user, round) =>
+    enroll(person, `201 55${round} ${String(1000 + user).slice(-4)}`, outbox),
+  );
+  console.table([result]);
+  connector.stop();
+}
+
+async function main(): Promise<void> {
+  if (TARGET && TARGET_OUTBOX) return profileTarget(TARGET, TARGET_OUTBOX);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const connector = new Connector();
+  await connector.start();
+  const enrollmentBot = await startBot('enrollment', dataDir);
+  const echoBot = await startBot('echo', dataDir);
+  const outbox = path.join(dataDir, 'outbox.jsonl');
+  try {
+    console.log(`Benchmark: ${USERS} concurrent users, ${ROUNDS} rounds each, at most ${SECONDS} s per bot; ${os.cpus().length} cores, Node ${process.version}`);
+    const enrollment = await drive('enrollment', enrollmentBot, connector, (person, user, round) =>
+      enroll(person, `201 55${round} ${String(1000 + user).slice(-4)}`, outbox),
+    );
+    // The echo bot gets the same concurrency and as many turns per session as an enrollment takes (9).
+    const echo = await drive('echo', echoBot, connector, async (person) => {
+      await echoSession(person, 9);
+      return true;
+    });
+    const ratios = {
+      turnsPerSecond: Math.round((enrollment.turnsPerSecond / echo.turnsPerSecond) * 100) / 100,
+      p99: Math.round((enrollment.p99 / Math.max(1, echo.p99)) * 100) / 100,
+    };
+    console.table([enrollment, echo]);
+    console.log(`enrollment/echo: turns/s × ${ratios.turnsPerSecond}, p99 × ${ratios.p99}`);
+    console.log(`whole enrollments: ${enrollment.enrollments} in ${enrollment.seconds} s = ${Math.round((enrollment.enrollments / enrollment.seconds) * 60)} per minute`);
+    const file = path.join(__dirname, 'results', `enrollment-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cores: os.cpus().length, node: process.version, enrollment, echo, ratios }, null, 2));
+    console.log(`written to ${path.relative(process.cwd(), file)}`);
+  } finally {
+    enrollmentBot.child.kill();
+    echoBot.child.kill();
+    connector.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,86 @@
+// The two bots of the benchmark, each in its own process so that its memory and CPU are its own:
+// `node bench/servers.js enrollment|echo <dataDir>`. Runs the compiled bot (`npm run build` first),
+// as production does. Prints `listening <port>` when ready.
+const path = require('node:path');
+const {
+  ActivityHandler,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  ConversationState,
+  UserState,
+} = require('botbuilder');
+const restify = require('restify');
+const { loadConfig } = require('../dist/config');
+const { startApp } = require('../dist/index');
+const { createLogger } = require('../dist/log');
+const { StoreMetering } = require('../dist/storage/metering');
+const { SqliteStore } = require('../dist/storage/sqliteStore');
+const { cryptoRandom, systemClock } = require('../dist/verification/ports');
+
+const [kind, dataDir] = process.argv.slice(2);
+
+/** botbuilder's Storage over the same SQLite store (counted per turn by the same metering as the real bot). */
+function sqliteStorage(store) {
+  return {
+    async read(keys) {
+      const items = {};
+      for (const key of keys) {
+        const found = await store.get('state', key);
+        if (found) items[key] = { ...found.value, eTag: found.etag };
+      }
+      return items;
+    },
+    async write(changes) {
+      for (const [key, value] of Object.entries(changes)) await store.put('state', key, value);
+    },
+    async delete(keys) {
+      for (const key of keys) await store.delete('state', key);
+    },
+  };
+}
+
+async function echo() {
+  const metering = new StoreMetering();
+  const storage = sqliteStorage(metering.wrap(new SqliteStore(path.join(dataDir, 'echo.sqlite'), systemClock, cryptoRandom)));
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const turns = userState.createProperty('turns');
+  const lastSeen = conversationState.createProperty('lastSeen');
+  const bot = new ActivityHandler();
+  bot.onMessage(async (context, next) => {
+    const count = (await turns.get(context, 0)) + 1;
+    await turns.set(context, count);
+    await lastSeen.set(context, context.activity.id);
+    await context.sendActivity(`Echo ${count}: ${context.activity.text ?? ''}`);
+    await next();
+  });
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+  const server = restify.createServer();
+  server.use(restify.plugins.bodyParser({ mapParams: false }));
+  server.post('/api/messages', async (req, res) => {
+    const { cost } = await metering.measure(() =>
+      adapter.process(req, res, async (context) => {
+        await bot.run(context);
+        await conversationState.saveChanges(context);
+        await userState.saveChanges(context);
+      }),
+    );
+    // The same log line as the enrollment bot's, so the benchmark counts both alike.
+    process.stdout.write(`${JSON.stringify({ msg: 'turn cost', storeCost: cost })}\n`);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server.address().port;
+}
+
+async function enrollment() {
+  const app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'debug' }), { log: createLogger('debug') });
+  return Number(new URL(app.url).port);
+}
+
+(kind === 'echo' ? echo() : enrollment()).then(
+  (port) => console.log(`listening ${port}`),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,169 @@
+/**
+ * The bot in a real client: Microsoft 365 Agents Playground (Teams channel) in headless Chromium,
+ * driven as a person drives it. The QR code is read from the pixels on screen, texted and emailed codes
+ * from the dev outbox. Screenshots of each card go to docs/screenshots (E2E_SCREENSHOT_DIR to change).
+ *
+ *   npx jest -c test/e2e/jest.e2e.config.js
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { Browser, Page } from 'playwright-core';
+import { type Playground, startPlayground } from '../../scripts/playground';
+import { loadConfig } from '../../src/config';
+import { type App, startApp } from '../../src/index';
+import { createLogger } from '../../src/log';
+import { appCodeFor } from '../support/authenticatorApp';
+import { lastTextedCode } from '../support/outbox';
+import { decodeQrPng } from '../support/qr';
+import { launchChromium, localOnlyContext } from './support/browser';
+import { eventually, lastEmailedCode } from './support/mail';
+import { PlaygroundChat } from './support/playgroundChat';
+
+/** The Playground's chat pane is at least 600 px wide; its cards are a fixed ~446 px whatever the window. */
+const VIEWPORT = { width: 600, height: 900 };
+const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? path.join(__dirname, '..', '..', 'docs', 'screenshots');
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+describe('the bot in Microsoft 365 Agents Playground (Teams channel), in Chromium', () => {
+  let dataDir: string;
+  let app: App;
+  let playground: Playground;
+  let browser: Browser;
+  let page: Page;
+  let chat: PlaygroundChat;
+  let outbox: string;
+  let blocked: string[] = [];
+  /** The bot's log at warn and above, kept in memory (nothing is printed). */
+  const botLog: LogLine[] = [];
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-playground-'));
+    outbox = path.join(dataDir, 'outbox.jsonl');
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split('\n').filter(Boolean)) botLog.push(JSON.parse(line) as LogLine);
+        done();
+      },
+    });
+    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, ORG_NAME: 'Contoso' }), { log: createLogger('warn', sink) });
+    playground = await startPlayground({ botEndpoint: `${app.url}/api/messages`, channelId: 'msteams' });
+    browser = await launchChromium();
+    const local = await localOnlyContext(browser, VIEWPORT);
+    blocked = local.blocked;
+    page = await local.context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    chat = new PlaygroundChat(page, SCREENSHOTS);
+    await chat.open(playground.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await playground?.stop();
+    await app?.close();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('runs the wizard: the app from the QR code on screen, then the phone by a texted code', async () => {
+    // The conversation opens with the welcome card, as in Teams.
+    const welcome = await chat.waitForCard('More information required');
+    await expect(welcome.textContent()).resolves.toMatch(/@/); // the person's UPN, from the Teams roster
+    await chat.screenshot('01-more-information-required');
+
+    await chat.click('Next');
+    await chat.waitForCard('Start by getting the app');
+    await chat.screenshot('02-get-the-app');
+
+    await chat.click('Next');
+    await chat.waitForCard('Set up your account');
+    await chat.screenshot('03-set-up-account');
+
+    await chat.click('Next');
+    const qrCard = await chat.waitForCard('Scan the QR code');
+    const qr = qrCard.locator('img.ac-image');
+    await qr.waitFor();
+    // Wait until the image has really been drawn before looking at it.
+    await expect(qr.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).resolves.toBeGreaterThan(0);
+    const box = await qr.boundingBox();
+    expect(box?.width).toBeGreaterThanOrEqual(180);
+    expect((await qr.getAttribute('alt'))?.trim()).toBeTruthy();
+    await chat.screenshot('04-scan-qr-code');
+
+    // A phone camera pointed at the screen: the QR code is read from the pixels only.
+    const uri = decodeQrPng(await qr.screenshot());
+    expect(uri).toMatch(/^otpauth:\/\/totp\/Contoso:/);
+    const secret = new URL(uri).searchParams.get('secret')!;
+
+    await chat.type('Enter the 6-digit code shown in the app', appCodeFor(uri, Date.now()));
+    await chat.click('Next');
+    await chat.waitForText('Your code was accepted');
+    await chat.waitForCard('What phone number would you like to use?');
+    // The QR card was replaced in the chat: the secret is no longer on the page.
+    expect(await page.content()).not.toContain(secret);
+    await expect(chat.page.locator('img.ac-image').count()).resolves.toBe(0);
+
+    // Country: United States is preselected; "Text me a code" too.
+    await chat.type('Phone number', '201 555 0123');
+    await chat.screenshot('05-phone');
+    await chat.click('Next');
+    await chat.waitForCard('We just sent a 6 digit code');
+    await expect(chat.lastCard().textContent()).resolves.toContain('0123');
+    await chat.screenshot('06-enter-code');
+
+    const texted = await eventually(() => lastTextedCode(outbox));
+    await chat.type('Enter code', texted);
+    await chat.click('Next');
+    await chat.waitForCard('SMS verified');
+    await chat.click('Next');
+    await chat.waitForCard('Success!');
+    await chat.screenshot('07-success');
+    await chat.click('Done');
+    await chat.waitForText('You are all set');
+
+    await chat.send('security info');
+    await chat.waitForCard('Your security info is set up');
+    await chat.screenshot('08-manage');
+  });
+
+  it('in manage mode, adds an email (proven by an emailed code) and deletes it', async () => {
+    const address = 'adele@fabrikam.com';
+    await chat.waitForCard('Your security info is set up');
+    await chat.click('Add sign-in method');
+    await chat.waitForCard('Which method would you like to use?');
+    await chat.choose('Email');
+    await chat.click('Next');
+    await chat.waitForCard('What email would you like to use?');
+    await chat.type('What email would you like to use?', address);
+    await chat.click('Next');
+    await chat.waitForCard('We just sent a 6 digit code');
+
+    await chat.type('Enter code', await eventually(() => lastEmailedCode(outbox, address)));
+    await chat.click('Next');
+    await chat.waitForCard(/verified/i);
+    await chat.click('Next');
+    const manage = await chat.waitForCard('Your security info is set up');
+    await expect(manage.textContent()).resolves.toContain('Email');
+
+    await chat.click('Delete Email');
+    await chat.waitForCard('Delete Email?');
+    await chat.screenshot('09-confirm-delete');
+    await chat.click('Delete');
+    await chat.waitForText('Your security info changed: email deleted');
+    const after = await chat.waitForCard('Your security info is set up');
+    await expect(after.getByRole('button', { name: 'Delete Email', exact: true }).count()).resolves.toBe(0);
+  });
+
+  it('logged no error, and the page reached nothing but this machine', () => {
+    expect(botLog.filter((l) => l.level >= 50)).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    // Only the Playground's CDN fonts and animation script were asked for, and refused.
+    expect(blocked.filter((u) => !u.startsWith('https://res-1.cdn.office.net/'))).toEqual([]);
+  });
+});
