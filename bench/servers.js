@@ -84,3 +84,4 @@ async function enrollment() {
     process.exit(1);
   },
 );
+process.on('SIGTERM', () => process.exit(0));

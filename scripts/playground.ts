@@ -3,14 +3,16 @@
  * with the Teams channel (`msteams`). Prints the address to open; Ctrl+C stops both.
  *
  * The bot reads its settings from the environment as `npm start` does (PORT, DATA_DIR, ...);
- * PLAYGROUND_PORT chooses the Playground's port (default 56150; it takes another one when that is busy).
+ * PLAYGROUND_PORT chooses the Playground's port (default 56150; it takes another one when that is busy);
+ * its log goes to $DATA_DIR/m365agentsplayground.log.
  * The browser tests (test/e2e) start the Playground with `startPlayground` below.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
-import { loadConfig } from '../src/config';
+import path from 'node:path';
+import { type Config, loadConfig } from '../src/config';
 import { ConfigError } from '../src/errors';
-import { startApp } from '../src/index';
+import { type App, startApp } from '../src/index';
 
 export interface Playground {
   /** The web page to open, e.g. http://localhost:56150 */
@@ -33,6 +35,10 @@ export interface PlaygroundOptions {
   readonly echo?: boolean;
   /** How long to wait for its web page (default 60 s). */
   readonly timeoutMs?: number;
+  /** Where it writes its log (by default ./devTools/m365agentsplayground.log of its working directory). */
+  readonly logFile: string;
+  /** Its working directory, where it looks for .m365agentsplayground.yml (default: this process's). */
+  readonly cwd?: string;
 }
 
 /** A TCP port nobody listens on right now. */
@@ -68,7 +74,17 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
     process.execPath,
     [cli, '-e', options.botEndpoint, '-c', options.channelId ?? 'msteams', '-p', String(port), '--disable-telemetry'],
     {
-      env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', BROWSER: 'none' },
+      cwd: options.cwd,
+      env: {
+        ...process.env,
+        // No browser opened, the log where we say.
+        TEAMSAPPTESTER_BROWSER: 'none',
+        BROWSER: 'none',
+        M365_AGENTS_PLAYGROUND_LOGFILE: options.logFile,
+        // --disable-telemetry stops its events, but its Application Insights client still starts "statsbeat",
+        // which probes the Azure instance metadata service (169.254.169.254). Nothing is to leave this machine.
+        APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
+      },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -116,9 +132,11 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 }
 
 async function main(): Promise<void> {
-  let app: Awaited<ReturnType<typeof startApp>>;
+  let app: App;
+  let config: Config;
   try {
-    app = await startApp(loadConfig());
+    config = loadConfig();
+    app = await startApp(config);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(`Configuration error: ${err.message}`);
@@ -132,6 +150,7 @@ async function main(): Promise<void> {
       botEndpoint: `${app.url}/api/messages`,
       port: Number(process.env.PLAYGROUND_PORT ?? 56150),
       channelId: 'msteams',
+      logFile: path.resolve(config.dataDir, 'm365agentsplayground.log'),
     });
   } catch (err) {
     await app.close();

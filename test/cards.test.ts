@@ -133,8 +133,12 @@ describe('every card template', () => {
     it('renders to text for channels without cards', () => {
       expect(rendered.text.length).toBeGreaterThan(10);
       expect(rendered.text).not.toMatch(/\[object Object\]|undefined/);
+      // The options of a choice input are numbered first, then the buttons.
+      rendered.choices.forEach((choice, i) => {
+        expect(rendered.text).toContain(`${i + 1}. ${choice.title}`);
+      });
       rendered.actions.forEach((action, i) => {
-        expect(rendered.text).toContain(`${i + 1}. ${action.title}`);
+        expect(rendered.text).toContain(`${rendered.choices.length + i + 1}. ${action.title}`);
       });
     });
   });

@@ -27,6 +27,15 @@ export type CardName =
 export interface CardAction {
   readonly title: string;
   readonly action: string;
+  /** What the button submits besides its action (e.g. which method it is for). */
+  readonly data?: Readonly<Record<string, string>>;
+}
+
+/** An option of the card's choice input, which a typed reply can pick by number or title. */
+export interface CardChoice {
+  readonly input: string;
+  readonly title: string;
+  readonly value: string;
 }
 
 /** A card expanded for one person: the JSON to send, its text rendering, and what it accepts back. */
@@ -35,6 +44,8 @@ export interface RenderedCard {
   readonly text: string;
   readonly actions: readonly CardAction[];
   readonly inputs: readonly string[];
+  /** The options of the card's first choice input; in text they are numbered before the actions. */
+  readonly choices: readonly CardChoice[];
 }
 
 type Json = Record<string, unknown>;
@@ -68,16 +79,26 @@ export class CardRenderer {
     const card = template.expand({ $root: data }) as Json;
     const actions: CardAction[] = [];
     const inputs: string[] = [];
+    const choices: CardChoice[] = [];
     visit(card, (node) => {
       if (node.type === 'Action.Submit') {
         const data = (node.data ?? {}) as Json;
         if (nonce) node.data = { ...data, card: nonce };
-        if (typeof data.action === 'string') actions.push({ title: String(node.title ?? data.action), action: data.action });
+        if (typeof data.action === 'string') {
+          const { action, ...rest } = data;
+          const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+          actions.push({ title: String(node.title ?? action), action, ...(Object.keys(extra).length ? { data: extra } : {}) });
+        }
       } else if (typeof node.type === 'string' && node.type.startsWith('Input.') && typeof node.id === 'string') {
         inputs.push(node.id);
+        if (node.type === 'Input.ChoiceSet' && choices.length === 0) {
+          for (const choice of (node.choices as Json[]) ?? []) {
+            choices.push({ input: node.id, title: String(choice.title), value: String(choice.value) });
+          }
+        }
       }
     });
-    return { card, text: cardToText(card, actions), actions, inputs };
+    return { card, text: cardToText(card, actions, choices), actions, inputs, choices };
   }
 }
 
@@ -113,7 +134,7 @@ function visit(node: unknown, fn: (node: Json) => void): void {
  * transcripts: text blocks and facts as lines, hidden parts and images left
  * out, submit actions as numbered choices.
  */
-export function cardToText(card: Json, actions: readonly CardAction[]): string {
+export function cardToText(card: Json, actions: readonly CardAction[], choices: readonly CardChoice[] = []): string {
   const lines: string[] = [];
   const walk = (node: unknown): void => {
     if (Array.isArray(node)) {
@@ -135,10 +156,14 @@ export function cardToText(card: Json, actions: readonly CardAction[]): string {
         lines.push(cells.filter(Boolean).join(' · '));
         break;
       }
-      case 'Input.ChoiceSet':
+      case 'Input.ChoiceSet': {
         if (el.label) lines.push(String(el.label));
-        for (const choice of (el.choices as Json[]) ?? []) lines.push(`- ${choice.title}`);
+        const numbered = choices.length > 0 && choices[0]!.input === el.id;
+        ((el.choices as Json[]) ?? []).forEach((choice, i) => {
+          lines.push(numbered ? `${i + 1}. ${choice.title}` : `- ${choice.title}`);
+        });
         break;
+      }
       case 'Input.Text':
         if (el.label) lines.push(String(el.label));
         break;
@@ -154,7 +179,7 @@ export function cardToText(card: Json, actions: readonly CardAction[]): string {
   };
   walk(card.body);
   if (actions.length > 0) {
-    lines.push(actions.map((a, i) => `${i + 1}. ${a.title}`).join('\n'));
+    lines.push(actions.map((a, i) => `${choices.length + i + 1}. ${a.title}`).join('\n'));
   }
   return lines.filter((l) => l.trim() !== '').join('\n');
 }

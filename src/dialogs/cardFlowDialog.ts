@@ -1,6 +1,6 @@
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { CardAction, CardName, RenderedCard } from '../bot/cards';
+import type { CardAction, CardChoice, CardName, RenderedCard } from '../bot/cards';
 import type { DialogDeps } from './deps';
 
 /** What a person sent back: the action they chose and the values they typed. */
@@ -53,6 +53,7 @@ interface FlowState<D> {
   nonce: string;
   actions: CardAction[];
   inputs: string[];
+  choices?: CardChoice[];
   textAction?: string;
   textInput?: string;
   retire?: { activityId: string; card: CardName; data: object };
@@ -205,6 +206,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     const rendered: RenderedCard = this.deps.cards.render(view.card, view.data, state.nonce);
     state.actions = [...rendered.actions];
     state.inputs = [...rendered.inputs];
+    state.choices = [...rendered.choices];
     state.textAction = view.textAction;
     state.textInput = view.textInput ?? rendered.inputs[0];
     const activityId = await this.deps.present(dc.context, rendered);
@@ -239,16 +241,26 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     const text = (activity.text ?? '').trim().slice(0, MAX_VALUE_LENGTH);
     if (!text) return undefined;
     const lower = text.toLowerCase();
-    const byNumber = /^\d{1,2}$/.test(text) ? state.actions[Number(text) - 1] : undefined;
+    // In text, the options of a choice input come first (1..n), then the buttons (n+1..).
+    const choices = state.choices ?? [];
+    const number = /^\d{1,2}$/.test(text) ? Number(text) : undefined;
+    const choice =
+      (number !== undefined ? choices[number - 1] : undefined) ??
+      choices.find((c) => c.title.toLowerCase() === lower || c.value.toLowerCase() === lower);
+    if (choice && state.textAction) return { action: state.textAction, values: { [choice.input]: choice.value } };
+    const byNumber = number !== undefined ? state.actions[number - 1 - choices.length] : undefined;
     const match = byNumber ?? state.actions.find((a) => a.title.toLowerCase() === lower || a.action.toLowerCase() === lower);
-    if (match) return { action: match.action, values: {} };
+    if (match) return { action: match.action, values: { ...match.data } };
     if (state.textAction && state.textInput) return { action: state.textAction, values: { [state.textInput]: text } };
     return undefined;
   }
 
   private choicesPrompt(state: FlowState<D>): string {
-    if (state.actions.length === 0) return 'Please use the card above.';
-    const options = state.actions.map((a, i) => `${i + 1}. ${a.title}`).join('\n');
+    const choices = state.choices ?? [];
+    if (state.actions.length === 0 && choices.length === 0) return 'Please use the card above.';
+    const options = [...choices.map((c) => c.title), ...state.actions.map((a) => a.title)]
+      .map((title, i) => `${i + 1}. ${title}`)
+      .join('\n');
     return `Sorry, I didn't get that. Choose one of these (click it or type its number):\n${options}`;
   }
 

@@ -125,9 +125,10 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
   }
 
   protected override onChildResult(turn: FlowTurn<ManageData>, result: unknown): Transition {
+    // Back from a method's first screen returns to where it was chosen; anything else to the overview.
+    if (isMethodResult(result) && 'back' in result) return { again: true };
     const registered = isMethodResult(result) && 'registered' in result;
     const say = registered ? changeNotice('a method was added or changed') : undefined;
-    // Back to the overview, from wherever the method dialog was begun.
     return turn.screen === 'overview' ? { again: true, say } : { back: true, say };
   }
 

@@ -194,3 +194,22 @@ describe('the wizard follows the role', () => {
     expect(choicesOf(choose, 'method')).toEqual(['Authenticator app', 'Phone', 'Alternate phone', 'Office phone', 'Email']);
   });
 });
+
+describe('typed replies, as on a channel without cards', () => {
+  it('a choice is picked by its number or its title, and a button keeps what it is for', async () => {
+    const chat = await enrolled();
+    await chat.send('security info');
+    await chat.send('add sign-in method');
+    // 1 Authenticator app, 2 Alternate phone, 3 Office phone, 4 Email, 5 Security questions, then the buttons.
+    const [email] = cardsOf(await chat.send('4'));
+    expect(cardText(email)).toContain('An email address you can reach');
+    await chat.send('back');
+    const [phone] = cardsOf(await chat.send('alternate phone'));
+    expect(cardText(phone)).toContain('Alternate phone');
+    await chat.send('cancel');
+    await chat.send('security info');
+    const [ask] = cardsOf(await chat.send('delete phone'));
+    expect(ask).toBeUndefined(); // the only phone: refused, with the reason
+    expect(textsOf(chat.adapter.shown.slice(-1))[0]).toMatch(/can't delete your only phone/);
+  });
+});

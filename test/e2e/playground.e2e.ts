@@ -54,17 +54,33 @@ describe('the bot in Microsoft 365 Agents Playground (Teams channel), in Chromiu
       },
     });
     app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, ORG_NAME: 'Contoso' }), { log: createLogger('warn', sink) });
-    playground = await startPlayground({ botEndpoint: `${app.url}/api/messages`, channelId: 'msteams' });
+    // In a directory of its own: no .m365agentsplayground.yml of the developer's, and its log stays out of the repo.
+    const playgroundDir = path.join(dataDir, 'playground');
+    fs.mkdirSync(playgroundDir);
+    playground = await startPlayground({
+      botEndpoint: `${app.url}/api/messages`,
+      channelId: 'msteams',
+      cwd: playgroundDir,
+      logFile: path.join(playgroundDir, 'm365agentsplayground.log'),
+    });
     browser = await launchChromium();
     const local = await localOnlyContext(browser, VIEWPORT);
     blocked = local.blocked;
     page = await local.context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
     chat = new PlaygroundChat(page, SCREENSHOTS);
-    await chat.open(playground.url);
+    // By address, not by name: Chromium resolves no host name at all.
+    await chat.open(playground.url.replace('//localhost:', '//127.0.0.1:'));
   });
 
   afterAll(async () => {
+    if (process.env.E2E_DEBUG) {
+      await page?.screenshot({ path: path.join(os.tmpdir(), 'playground-e2e-last-page.png') });
+      fs.writeFileSync(path.join(os.tmpdir(), 'playground-e2e-transcript.txt'), (await page?.innerText('body')) ?? '');
+      console.log(`bot log (warn and above):\n${botLog.map((l) => JSON.stringify(l)).join('\n')}`);
+      console.log(`Playground output:\n${playground?.output()}`);
+      console.log(`blocked requests:\n${blocked.join('\n')}`);
+    }
     await browser?.close();
     await playground?.stop();
     await app?.close();
@@ -100,6 +116,15 @@ describe('the bot in Microsoft 365 Agents Playground (Teams channel), in Chromiu
     const uri = decodeQrPng(await qr.screenshot());
     expect(uri).toMatch(/^otpauth:\/\/totp\/Contoso:/);
     const secret = new URL(uri).searchParams.get('secret')!;
+
+    // "Can't scan the QR code?" (Action.ToggleVisibility) shows the account name and the same key, in groups of four.
+    const manual = qrCard.getByText('Secret key', { exact: true });
+    expect(await manual.isVisible()).toBe(false);
+    await chat.click("Can't scan the QR code?");
+    await manual.waitFor();
+    const shown = (await qrCard.textContent()) ?? '';
+    expect(shown).toContain(secret.match(/.{1,4}/g)!.join(' '));
+    expect(shown).toContain('Contoso: ');
 
     await chat.type('Enter the 6-digit code shown in the app', appCodeFor(uri, Date.now()));
     await chat.click('Next');
