@@ -31,8 +31,6 @@ export interface PlaygroundOptions {
   /** The Playground's port; 0 = a free one. */
   readonly port?: number;
   readonly channelId?: 'msteams' | 'emulator' | 'webchat' | 'directline' | 'agents';
-  /** Also copy the Playground's output to this process's stdout. */
-  readonly echo?: boolean;
   /** How long to wait for its web page (default 60 s). */
   readonly timeoutMs?: number;
   /** Where it writes its log (by default ./devTools/m365agentsplayground.log of its working directory). */
@@ -92,7 +90,6 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
-    if (options.echo) process.stdout.write(chunk);
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);

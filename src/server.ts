@@ -43,6 +43,11 @@ export function createServer({ adapter, bot, log, metering }: ServerDeps): resti
     log.debug({ activityType: shape.data.type, channelId: shape.data.channelId, storeCost: cost }, 'turn cost');
   });
 
+  // Clients (Agents Playground) probe the endpoint before they connect.
+  server.head('/api/messages', async (_req, res) => {
+    res.send(204);
+  });
+
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });

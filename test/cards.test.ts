@@ -31,7 +31,12 @@ const samples: Record<CardName, object> = {
     defaultMethod: 'Microsoft Authenticator – code',
     methods: [{ label: 'Authenticator app', detail: 'Microsoft Authenticator' }],
   },
-  chooseMethod: { orgName: 'Contoso', steps, choices: [{ title: 'Authenticator app', value: 'authenticatorApp' }] },
+  chooseMethod: {
+    orgName: 'Contoso',
+    steps,
+    heading: 'Choose a different method',
+    choices: [{ title: 'Authenticator app', value: 'authenticatorApp' }],
+  },
   phoneNumber: {
     orgName: 'Contoso',
     steps,
@@ -83,6 +88,7 @@ const samples: Record<CardName, object> = {
   confirmDelete: {
     label: 'Phone',
     detail: '+1 ••• ••• 7890',
+    usage: 'sign in or reset your password',
     consequences: ['Your default sign-in method will become Microsoft Authenticator – code.'],
   },
   changeDefault: {

@@ -1,5 +1,5 @@
 import type { DialogContext } from 'botbuilder-dialogs';
-import { MFA_KINDS } from '../verification/policy';
+import { MFA_KINDS, SSPR_KINDS } from '../verification/policy';
 import type { MethodKind, PhoneVariant, SecurityInfoProfile } from '../verification/profile';
 import { isPhoneMethod } from '../verification/profile';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
@@ -13,6 +13,8 @@ export const MANAGE_DIALOG = 'manage';
 interface ManageData {
   /** The method the person asked to delete, waiting for their confirmation. */
   deleting?: string;
+  /** The kind being added or changed, and how: for the notice once it is done. */
+  working?: { kind: MethodKind; change: 'added' | 'changed' };
 }
 
 /** Kinds whose details can be changed (a new number or address, proven again); the rest are deleted and added. */
@@ -53,6 +55,7 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
           data: {
             orgName: this.deps.orgName,
             steps: [],
+            heading: 'Add a method',
             choices: this.deps.service.addableMethods(profile).map((kind) => ({ title: kindLabel(kind), value: kind })),
           },
           textAction: 'choose',
@@ -62,6 +65,7 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
         choose: (turn, reply) => {
           const kind = this.deps.service.addableMethods(this.deps.profile(turn.context)).find((k) => k === reply.values.method);
           if (!kind) return { say: 'Choose one of the methods in the list.' };
+          turn.data.working = { kind, change: 'added' };
           return this.beginMethod(kind);
         },
       },
@@ -69,12 +73,20 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
     confirmDelete: {
       show: (turn) => {
         const check = this.deps.service.checkDeletion(this.deps.profile(turn.context), turn.data.deleting ?? '');
-        if (!check.allowed) return { card: 'confirmDelete', data: { label: 'method', detail: '', consequences: [] } };
+        if (!check.allowed) return { card: 'confirmDelete', data: { label: 'method', detail: '', consequences: [], usage: 'sign in' } };
         const consequences: string[] = [];
         if (check.newDefault) consequences.push(`Your default sign-in method will become ${signInLabel(check.newDefault)}.`);
         if (check.breaksMfa) consequences.push("You will no longer meet your organization's requirements for signing in.");
         if (check.breaksSspr) consequences.push('You will no longer have enough methods to reset your password.');
-        return { card: 'confirmDelete', data: { label: kindLabel(check.method.kind), detail: methodDetail(check.method), consequences } };
+        const usage = MFA_KINDS.includes(check.method.kind)
+          ? SSPR_KINDS.includes(check.method.kind)
+            ? 'sign in or reset your password'
+            : 'sign in'
+          : 'reset your password';
+        return {
+          card: 'confirmDelete',
+          data: { label: kindLabel(check.method.kind), detail: methodDetail(check.method), consequences, usage },
+        };
       },
       on: {
         confirm: async (turn) => {
@@ -128,7 +140,9 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
     // Back from a method's first screen returns to where it was chosen; anything else to the overview.
     if (isMethodResult(result) && 'back' in result) return { again: true };
     const registered = isMethodResult(result) && 'registered' in result;
-    const say = registered ? changeNotice('a method was added or changed') : undefined;
+    const working = turn.data.working;
+    turn.data.working = undefined;
+    const say = registered && working ? changeNotice(`${kindLabel(working.kind).toLowerCase()} ${working.change}`) : undefined;
     return turn.screen === 'overview' ? { again: true, say } : { back: true, say };
   }
 

@@ -33,7 +33,11 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
     [SCREEN.chooseMethod]: {
       show: (turn) => ({
         card: 'chooseMethod',
-        data: { ...this.header(turn), choices: this.choices(turn).map((kind) => ({ title: kindLabel(kind), value: kind })) },
+        data: {
+          ...this.header(turn),
+          heading: 'Choose a different method',
+          choices: this.choices(turn).map((kind) => ({ title: kindLabel(kind), value: kind })),
+        },
         textAction: 'choose',
       }),
       on: {

@@ -73,7 +73,7 @@ describe('manage mode', () => {
     await chat.click('Next', { address: 'adele@fabrikam.com' });
     await chat.click('Next', { code: lastEmailCode(chat) });
     const afterEmail = await chat.click('Next');
-    expect(textsOf(afterEmail)[0]).toMatch(/^Your security info changed: a method was added or changed\. If this wasn't you/);
+    expect(textsOf(afterEmail)[0]).toMatch(/^Your security info changed: email added\. If this wasn't you/);
     await chat.click('Add sign-in method');
     await chat.click('Next', { method: 'alternatePhone' });
     await chat.click('Next', { country: 'US', number: '201 555 0177', method: 'sms' });

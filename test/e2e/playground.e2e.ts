@@ -76,9 +76,12 @@ describe('the bot in Microsoft 365 Agents Playground (Teams channel), in Chromiu
   afterAll(async () => {
     if (process.env.E2E_DEBUG) {
       await page?.screenshot({ path: path.join(os.tmpdir(), 'playground-e2e-last-page.png') });
-      fs.writeFileSync(path.join(os.tmpdir(), 'playground-e2e-transcript.txt'), (await page?.innerText('body')) ?? '');
+      // biome-ignore lint/performance/useDomNodeTextContent: a transcript to read wants the rendered line breaks
+      const transcript = (await page?.innerText('body')) ?? '';
+      fs.writeFileSync(path.join(os.tmpdir(), 'playground-e2e-transcript.txt'), transcript);
       console.log(`bot log (warn and above):\n${botLog.map((l) => JSON.stringify(l)).join('\n')}`);
-      console.log(`Playground output:\n${playground?.output()}`);
+      const playgroundLog = path.join(dataDir, 'playground', 'm365agentsplayground.log');
+      console.log(`Playground log:\n${fs.existsSync(playgroundLog) ? fs.readFileSync(playgroundLog, 'utf8') : playground?.output()}`);
       console.log(`blocked requests:\n${blocked.join('\n')}`);
     }
     await browser?.close();
@@ -135,6 +138,9 @@ describe('the bot in Microsoft 365 Agents Playground (Teams channel), in Chromiu
     await expect(chat.page.locator('img.ac-image').count()).resolves.toBe(0);
 
     // Country: United States is preselected; "Text me a code" too.
+    const phoneCard = chat.lastCard();
+    await expect(phoneCard.getByRole('combobox', { name: /Country or region/ }).inputValue()).resolves.toBe('United States (+1)');
+    await expect(phoneCard.getByRole('radio', { name: 'Text me a code', exact: true }).isChecked()).resolves.toBe(true);
     await chat.type('Phone number', '201 555 0123');
     await chat.screenshot('05-phone');
     await chat.click('Next');
@@ -171,7 +177,7 @@ describe('the bot in Microsoft 365 Agents Playground (Teams channel), in Chromiu
 
     await chat.type('Enter code', await eventually(() => lastEmailedCode(outbox, address)));
     await chat.click('Next');
-    await chat.waitForCard(/verified/i);
+    await chat.waitForCard('Email verified');
     await chat.click('Next');
     const manage = await chat.waitForCard('Your security info is set up');
     await expect(manage.textContent()).resolves.toContain('Email');
@@ -183,6 +189,19 @@ describe('the bot in Microsoft 365 Agents Playground (Teams channel), in Chromiu
     await chat.waitForText('Your security info changed: email deleted');
     const after = await chat.waitForCard('Your security info is set up');
     await expect(after.getByRole('button', { name: 'Delete Email', exact: true }).count()).resolves.toBe(0);
+  });
+
+  it('answers a click on an old card of the chat with where the person is, and changes nothing', async () => {
+    const before = await chat.cards().count();
+    await chat.cards().first().getByRole('button', { name: 'Next', exact: true }).click();
+    await chat.waitForText('That card is no longer active');
+    // The current screen again, as a new card after the old ones.
+    const current = chat.cards().nth(before).filter({ hasText: 'Your security info is set up' });
+    await current.waitFor();
+    const text = (await current.textContent()) ?? '';
+    expect(text).toContain('Delete Authenticator app');
+    expect(text).toContain('Delete Phone');
+    expect(text).not.toContain('Delete Email');
   });
 
   it('logged no error, and the page reached nothing but this machine', () => {

@@ -16,8 +16,8 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      // Defence in depth behind localOnlyContext: no host name but localhost resolves.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost',
+      // Defence in depth behind localOnlyContext: nothing but localhost and 127.0.0.1 resolves.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1',
     ],
   });
 }

@@ -73,6 +73,8 @@ export class PlaygroundChat {
 
   /** Saves a PNG of the newest card as `<screenshotDir>/<name>.png`, and returns its bytes. */
   async screenshot(name: string): Promise<Buffer> {
+    // The pointer rests where the last button was: move it off the card so nothing shows as hovered.
+    await this.page.mouse.move(0, 0);
     const png = await this.lastCard().screenshot({ animations: 'disabled' });
     if (this.screenshotDir) {
       fs.mkdirSync(this.screenshotDir, { recursive: true });
