@@ -20,6 +20,11 @@ function strings(node: unknown, out: string[] = []): string[] {
 
 describe.each(templates)('deployment template %s', (file) => {
   const template = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')) as Template;
+  const appSettings = () => {
+    const site = template.resources.find((r) => r.type === 'Microsoft.Web/sites');
+    if (!site) throw new Error('the template has no web app');
+    return (site.properties as { siteConfig: { appSettings: Array<{ name: string; value: string }> } }).siteConfig.appSettings;
+  };
   const expressions = strings(template).filter((s) => s.startsWith('['));
   const referenced = (kind: 'parameters' | 'variables') =>
     new Set(expressions.flatMap((e) => [...e.matchAll(new RegExp(`${kind}\\('([^']+)'\\)`, 'g'))].map((m) => m[1]!)));
@@ -38,18 +43,14 @@ describe.each(templates)('deployment template %s', (file) => {
       if (/^secure/i.test(parameter.type)) expect(parameter.defaultValue).toBeUndefined();
       else expect(name).not.toMatch(/password|token|secret|key$/i);
     }
-    const site = template.resources.find((r) => r.type === 'Microsoft.Web/sites');
-    const appSettings = (site?.properties as { siteConfig: { appSettings: Array<{ name: string; value: string }> } }).siteConfig
-      .appSettings;
     for (const secret of ['MicrosoftAppPassword', 'ENCRYPTION_KEYS', 'TWILIO_AUTH_TOKEN', 'ADMIN_API_KEY']) {
-      const setting = appSettings.find((s) => s.name === secret);
+      const setting = appSettings().find((s) => s.name === secret);
       expect(setting?.value).toMatch(/@Microsoft\.KeyVault\(SecretUri=/);
     }
   });
 
   it('sets only settings the bot knows', () => {
-    const site = template.resources.find((r) => r.type === 'Microsoft.Web/sites');
-    const names = (site?.properties as { siteConfig: { appSettings: Array<{ name: string }> } }).siteConfig.appSettings.map((s) => s.name);
+    const names = appSettings().map((s) => s.name);
     const platform = ['SCM_DO_BUILD_DURING_DEPLOYMENT', 'APPLICATIONINSIGHTS_CONNECTION_STRING'];
     expect(names.filter((n) => !platform.includes(n) && !(n in settings))).toEqual([]);
   });

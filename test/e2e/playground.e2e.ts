@@ -114,6 +114,10 @@ describe('the bot in Microsoft 365 Agents Playground (Teams channel), in Chromiu
     expect(box?.width).toBeGreaterThanOrEqual(180);
     expect((await qr.getAttribute('alt'))?.trim()).toBeTruthy();
     await chat.screenshot('04-scan-qr-code');
+    // Every button of the card can be reached with the Tab key.
+    const keyboard = await chat.tabThroughLastCard();
+    expect(keyboard.buttons.length).toBeGreaterThanOrEqual(4);
+    expect(keyboard.reached.sort()).toEqual([...keyboard.buttons].sort());
 
     // A phone camera pointed at the screen: the QR code is read from the pixels only.
     const uri = decodeQrPng(await qr.screenshot());
@@ -161,6 +165,8 @@ describe('the bot in Microsoft 365 Agents Playground (Teams channel), in Chromiu
     await chat.send('security info');
     await chat.waitForCard('Your security info is set up');
     await chat.screenshot('08-manage');
+    const manageKeyboard = await chat.tabThroughLastCard();
+    expect(manageKeyboard.reached.sort()).toEqual([...manageKeyboard.buttons].sort());
   });
 
   it('in manage mode, adds an email (proven by an emailed code) and deletes it', async () => {

@@ -66,6 +66,30 @@ export class PlaygroundChat {
     await input.pressSequentially(value);
   }
 
+  /**
+   * Walks the newest card with the Tab key, as a keyboard user does, from its
+   * first focusable element; returns the buttons it lands on, and all buttons.
+   */
+  async tabThroughLastCard(): Promise<{ reached: string[]; buttons: string[] }> {
+    const card = this.lastCard();
+    const buttons = (await card.getByRole('button').allTextContents()).map((t) => t.trim()).filter(Boolean);
+    const focusables = card.locator('button, input, [role="radio"], [role="combobox"], [tabindex="0"]');
+    await focusables.first().focus();
+    const reached = new Set<string>();
+    const handle = await card.elementHandle();
+    for (let i = 0; i < (await focusables.count()) + 10; i++) {
+      const name = await this.page.evaluate((root) => {
+        const active = document.activeElement as HTMLElement | null;
+        return active && root?.contains(active) && (active.tagName === 'BUTTON' || active.getAttribute('role') === 'button')
+          ? (active.textContent ?? '').trim()
+          : '';
+      }, handle);
+      if (name) reached.add(name);
+      await this.page.keyboard.press('Tab');
+    }
+    return { reached: [...reached], buttons };
+  }
+
   /** Picks an option of a choice set of the newest card by its visible title. */
   async choose(title: string): Promise<void> {
     await this.lastCard().getByRole('radio', { name: title, exact: true }).check();
