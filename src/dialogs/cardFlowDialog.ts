@@ -23,8 +23,8 @@ export interface View {
 
 /** What a step decides. */
 export type Transition =
-  /** Show another screen; Back returns here. */
-  | { readonly go: string; readonly say?: string }
+  /** Show another screen; Back returns here (or, with `instead`, to where this screen's Back went). */
+  | { readonly go: string; readonly say?: string; readonly instead?: true }
   /** Show this screen again with a fresh card. */
   | { readonly again: true; readonly say?: string }
   /** Return to the previous screen (or end with `backResult()` from the first). */
@@ -183,7 +183,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     if ('back' in next) return this.back(dc, state);
     if ('go' in next) {
       await this.retire(dc.context, state);
-      state.history.push(state.screen);
+      if (!next.instead) state.history.push(state.screen);
       state.screen = next.go;
       await this.show(dc, state);
     } else if ('again' in next) {

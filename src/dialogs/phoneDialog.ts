@@ -63,10 +63,12 @@ export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
       }),
       on: {
         resend: (turn) => this.resend(turn),
-        switchToSms: (turn) => {
+        switchToSms: async (turn) => {
           if (turn.data.kind === 'officePhone') return { say: 'Office phones can only be called.' };
           turn.data.method = 'sms';
-          return this.startSending(turn);
+          const next = await this.startSending(turn);
+          // The code screen takes the call screen's place: Back goes to the number, not to a call.
+          return 'go' in next ? { ...next, instead: true } : next;
         },
         differentMethod: () => DIFFERENT_METHOD,
       },

@@ -92,6 +92,8 @@ describe('the whole seed wizard: app, then phone', () => {
     chat.clock.advance(60_000);
     const [enterCode] = cardsOf(await chat.click('Text me a code instead'));
     expect(cardText(enterCode)).toContain('We just sent a 6 digit code');
+    // Back from the code goes to the number, not to the call that was given up.
+    expect(cardText(cardsOf(await chat.click('Back'))[0])).toContain('What phone number would you like to use?');
   });
 });
 
