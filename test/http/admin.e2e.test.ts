@@ -1,47 +1,33 @@
 import { execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '../../src/config';
-import { type App, startApp } from '../../src/index';
-import { createLogger } from '../../src/log';
-import { BotClient, TEAMS_USER } from '../support/botClient';
-import { ConnectorStub } from '../support/connectorStub';
+import { TEAMS_USER } from '../support/botClient';
+import { BotFixture } from '../support/botFixture';
 import { lastTextedCode } from '../support/outbox';
 
 const KEY = 'admin-key-for-tests-0123456789abcdef';
 const run = promisify(execFile);
 
 describe('the audit log, read by an admin', () => {
-  let connector: ConnectorStub;
-  let dataDir: string;
-  let app: App;
+  let bot: BotFixture;
 
   beforeAll(async () => {
-    connector = await new ConnectorStub().start();
-    connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-admin-'));
-    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, ADMIN_API_KEY: KEY }), { log: createLogger('silent') });
+    bot = await BotFixture.start({ ADMIN_API_KEY: KEY });
+    bot.connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
     // Adele (an employee in the sample directory) starts with her phone, and mistypes the code once.
-    const client = new BotClient(app.url, connector);
+    const { client, outbox } = bot;
     await client.open();
     await client.click('Next');
     await client.click('I want to set up a different method');
     await client.click('Next', { method: 'phone' });
     await client.click('Next', { country: 'US', number: '201 555 0123', method: 'sms' });
-    await client.click('Next', { code: '000000' === lastTextedCode(path.join(dataDir, 'outbox.jsonl')) ? '111111' : '000000' });
-    await client.click('Next', { code: lastTextedCode(path.join(dataDir, 'outbox.jsonl')) });
+    await client.click('Next', { code: lastTextedCode(outbox) === '000000' ? '111111' : '000000' });
+    await client.click('Next', { code: lastTextedCode(outbox) });
   });
-
-  afterAll(async () => {
-    await app.close();
-    await connector.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => bot.stop());
 
   const get = (query: string, key?: string) =>
-    fetch(`${app.url}/api/admin/audit${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
+    fetch(`${bot.app.url}/api/admin/audit${query}`, { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
   it('refuses a request without the key or with another one', async () => {
     expect((await get('?user=adele.vance@contoso.com')).status).toBe(401);
@@ -67,7 +53,7 @@ describe('the audit log, read by an admin', () => {
       [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/cli/audit.ts', '--user', 'adele.vance@contoso.com'],
       {
         cwd: path.join(__dirname, '..', '..'),
-        env: { ...process.env, DATA_DIR: dataDir },
+        env: { ...process.env, DATA_DIR: bot.dataDir },
       },
     );
     const lines = stdout.trim().split('\n');

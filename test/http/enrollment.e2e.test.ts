@@ -1,42 +1,25 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
-import { loadConfig } from '../../src/config';
-import { type App, startApp } from '../../src/index';
-import { createLogger } from '../../src/log';
 import { appCodeFor } from '../support/authenticatorApp';
-import { BotClient, TEAMS_USER } from '../support/botClient';
+import { type BotClient, TEAMS_USER } from '../support/botClient';
+import { BotFixture } from '../support/botFixture';
 import { cardOf, cardText, imageOf } from '../support/cards';
-import { ConnectorStub } from '../support/connectorStub';
 import { lastTextedCode } from '../support/outbox';
 import { decodeQrDataUri } from '../support/qr';
 
 describe('the bot over HTTP, as Teams reaches it', () => {
-  let connector: ConnectorStub;
-  let dataDir: string;
-  let app: App;
-
-  const start = async () => {
-    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, ORG_NAME: 'Contoso' }), { log: createLogger('silent') });
-  };
+  let bot: BotFixture;
+  let client: BotClient;
 
   beforeAll(async () => {
-    connector = await new ConnectorStub().start();
-    connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-e2e-'));
-    await start();
-    client = new BotClient(app.url, connector);
+    bot = await BotFixture.start({ ORG_NAME: 'Contoso' });
+    bot.connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
+    client = bot.client;
   });
-
-  afterAll(async () => {
-    await app.close();
-    await connector.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => bot.stop());
 
   let secret = '';
-  let client: BotClient;
   const send = (extra: Partial<Activity>) => client.send(extra);
   const click = (title: string, inputs: Record<string, string> = {}) => client.click(title, inputs);
   const post = (body: unknown, contentType?: string) => client.post(body, contentType);
@@ -55,22 +38,20 @@ describe('the bot over HTTP, as Teams reaches it', () => {
     expect(decodeURIComponent(new URL(uri).pathname)).toBe('/Contoso:adele.vance@contoso.com');
 
     // The bot restarts between the QR code and the code: nothing is lost.
-    await app.close();
-    await start();
-    client.appUrl = app.url;
+    await bot.restart();
 
     const replies = await click('Next', { code: appCodeFor(uri, Date.now()) });
     expect(replies.map((r) => r.text).filter(Boolean)).toContain('Your code was accepted: Microsoft Authenticator is registered.');
     expect(cardText(cardOf(replies.at(-1)))).toContain('What phone number would you like to use?');
 
-    const update = connector.updates.find((u) => u.id === qrActivity!.id);
+    const update = bot.connector.updates.find((u) => u.id === qrActivity!.id);
     expect(cardText(cardOf(update))).toContain('is registered');
     expect(JSON.stringify(update)).not.toContain(secret);
 
     // The phone step, with the code read from the dev outbox as a person trying the bot would.
     const [enterCode] = await click('Next', { country: 'US', number: '201-555-0123', method: 'sms' });
     expect(cardText(cardOf(enterCode))).toContain('+1 ••• ••• 0123');
-    await click('Next', { code: lastTextedCode(path.join(dataDir, 'outbox.jsonl')) });
+    await click('Next', { code: lastTextedCode(bot.outbox) });
     const [success] = await click('Next');
     expect(cardText(cardOf(success))).toContain('Success!');
 
@@ -83,8 +64,8 @@ describe('the bot over HTTP, as Teams reaches it', () => {
   });
 
   it('keeps the secret out of the database file', async () => {
-    const files = fs.readdirSync(dataDir).filter((f) => f.startsWith('security-info.sqlite'));
-    const bytes = files.map((f) => fs.readFileSync(path.join(dataDir, f)).toString('latin1')).join('');
+    const files = fs.readdirSync(bot.dataDir).filter((f) => f.startsWith('security-info.sqlite'));
+    const bytes = files.map((f) => fs.readFileSync(path.join(bot.dataDir, f)).toString('latin1')).join('');
     expect(bytes).toContain('sealedSecret');
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
     expect(bytes).not.toContain(secret);
@@ -105,6 +86,6 @@ describe('the bot over HTTP, as Teams reaches it', () => {
     ['an oversized body', 413, JSON.stringify({ type: 'message', text: 'x'.repeat(300 * 1024) }), 'application/json'],
   ])('refuses %s with %i, and the process stays up', async (_what, status, body, contentType) => {
     expect(await post(body, contentType)).toBe(status);
-    expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${bot.app.url}/healthz`)).status).toBe(200);
   });
 });

@@ -1,18 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import twilio from 'twilio';
-import { loadConfig } from '../../src/config';
-import { type App, startApp } from '../../src/index';
-import { createLogger } from '../../src/log';
 import { SqliteStore } from '../../src/storage/sqliteStore';
 import { cryptoRandom, systemClock } from '../../src/verification/ports';
 import { appCodeFor } from '../support/authenticatorApp';
-import { BotClient, TEAMS_USER } from '../support/botClient';
+import { type BotClient, TEAMS_USER } from '../support/botClient';
+import { BotFixture } from '../support/botFixture';
 import { cardOf, cardText, imageOf } from '../support/cards';
 import { FrozenClock } from '../support/clock';
-import { ConnectorStub } from '../support/connectorStub';
-import { freePort } from '../support/loopback';
 import { callTokenOf, lastCall } from '../support/outbox';
 import { decodeQrDataUri } from '../support/qr';
 import { TwilioDouble } from '../support/twilioDouble';
@@ -41,46 +35,30 @@ async function profileOf(dataDir: string) {
 }
 
 describe('"Call me" with Twilio configured (the real SDK against a local double)', () => {
-  let connector: ConnectorStub;
+  let bot: BotFixture;
   let double: TwilioDouble;
-  let dataDir: string;
-  let app: App;
-  let publicBaseUrl: string;
   let client: BotClient;
+  let publicBaseUrl: string;
   const clock = new FrozenClock(Date.now());
 
   beforeAll(async () => {
-    connector = await new ConnectorStub().start();
     double = await new TwilioDouble().start();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-phone-'));
-    const port = await freePort();
-    publicBaseUrl = `http://127.0.0.1:${port}`;
-    app = await startApp(
-      loadConfig({
-        PORT: String(port),
-        PUBLIC_BASE_URL: publicBaseUrl,
-        DATA_DIR: dataDir,
-        TWILIO_ACCOUNT_SID: SID,
-        TWILIO_AUTH_TOKEN: TOKEN,
-        TWILIO_FROM_NUMBER: '+14255550199',
-        TWILIO_API_BASE_URL: double.url,
-      }),
-      { log: createLogger('silent'), clock },
+    bot = await BotFixture.start(
+      { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM_NUMBER: '+14255550199', TWILIO_API_BASE_URL: double.url },
+      { clock },
+      { publicUrl: true },
     );
-    client = new BotClient(app.url, connector);
+    ({ client, publicBaseUrl } = bot);
     await toPhoneStep(client, clock.now());
   });
-
   afterAll(async () => {
-    await app.close();
+    await bot.stop();
     await double.stop();
-    await connector.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   /** Posts a webhook as Twilio does: form-encoded, signed for `signedUrl`. */
   const webhook = (url: string, params: Record<string, string>, signedUrl = url, token = TOKEN) =>
-    fetch(url.replace(publicBaseUrl, app.url), {
+    fetch(url.replace(publicBaseUrl, bot.app.url), {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -105,7 +83,7 @@ describe('"Call me" with Twilio configured (the real SDK against a local double)
 
   it('refuses webhooks that are unsigned, signed with another token, or signed for another URL: 403, nothing changes', async () => {
     const params = { CallSid: 'CA1', Digits: '#' };
-    const unsigned = await fetch(gatherUrl.replace(publicBaseUrl, app.url), {
+    const unsigned = await fetch(gatherUrl.replace(publicBaseUrl, bot.app.url), {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams(params).toString(),
@@ -116,14 +94,14 @@ describe('"Call me" with Twilio configured (the real SDK against a local double)
     expect((await webhook(gatherUrl, { ...params, Digits: '1' }, gatherUrl)).status).toBe(200); // sanity: a signed wrong key is heard...
     const flood = await Promise.all(Array.from({ length: 25 }, () => webhook(gatherUrl, params, `${gatherUrl}?x=1`)));
     expect(flood.map((r) => r.status)).toEqual(Array(25).fill(403));
-    const profile = await profileOf(dataDir);
+    const profile = await profileOf(bot.dataDir);
     expect(profile?.methods.map((m) => m.kind)).toEqual(['authenticatorApp']); // ...and nothing registered the phone
   });
 
   it('the end of that call tells nothing new; # on a new call registers the phone, and the chat moves on by itself', async () => {
-    const before = connector.received.length;
+    const before = bot.connector.received.length;
     expect((await webhook(statusUrl, { CallSid: 'CA1', CallStatus: 'completed' })).status).toBe(204);
-    expect(connector.received.length).toBe(before); // the wrong key was already told when it was pressed
+    expect(bot.connector.received.length).toBe(before); // the wrong key was already told when it was pressed
 
     clock.advance(61_000);
     await client.click('Call me again');
@@ -133,60 +111,50 @@ describe('"Call me" with Twilio configured (the real SDK against a local double)
     // The first call's URL is dead: its token was replaced.
     expect(await (await webhook(gatherUrl, { CallSid: 'CA1', Digits: '#' })).text()).toContain('no longer valid');
 
-    const mark = connector.received.length;
+    const mark = bot.connector.received.length;
     const response = await webhook(secondGather, { CallSid: 'CA2', Digits: '#' });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/xml');
     expect(await response.text()).toContain('<Say>Thank you. Your phone is verified. You can hang up now.</Say><Hangup/>');
-    expect(cardText(cardOf(connector.received.slice(mark)[0]))).toContain('Call answered');
-    expect((await profileOf(dataDir))?.methods.map((m) => m.kind)).toEqual(['authenticatorApp', 'phone']);
+    expect(cardText(cardOf(bot.connector.received.slice(mark)[0]))).toContain('Call answered');
+    expect((await profileOf(bot.dataDir))?.methods.map((m) => m.kind)).toEqual(['authenticatorApp', 'phone']);
 
     // Twilio's "completed" after the # changes nothing and wakes no one.
-    const end = connector.received.length;
+    const end = bot.connector.received.length;
     expect((await webhook(`${secondGather}/status`, { CallSid: 'CA2', CallStatus: 'completed' })).status).toBe(204);
-    expect(connector.received.length).toBe(end);
+    expect(bot.connector.received.length).toBe(end);
   });
 });
 
 describe('"Call me" in dev outbox mode', () => {
-  let connector: ConnectorStub;
-  let dataDir: string;
-  let app: App;
-  let client: BotClient;
+  let bot: BotFixture;
 
   beforeAll(async () => {
-    connector = await new ConnectorStub().start();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-devcall-'));
-    app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir }), { log: createLogger('silent') });
-    client = new BotClient(app.url, connector);
-    await toPhoneStep(client);
+    bot = await BotFixture.start();
+    await toPhoneStep(bot.client);
   });
-  afterAll(async () => {
-    await app.close();
-    await connector.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => bot.stop());
 
   it('the documented dev route answers the call; the proactive "Call answered" reaches the chat', async () => {
-    await client.click('Next', { country: 'US', number: '201 555 0123', method: 'voice' });
-    const call = lastCall(path.join(dataDir, 'outbox.jsonl'));
+    await bot.client.click('Next', { country: 'US', number: '201 555 0123', method: 'voice' });
+    const call = lastCall(bot.outbox);
     const token = callTokenOf(call);
     // Without Twilio there is no signature to check: the real webhooks refuse everything.
-    const forged = await fetch(`${app.url}/api/voice/${encodeURIComponent(token)}`, {
+    const forged = await fetch(`${bot.app.url}/api/voice/${encodeURIComponent(token)}`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'x' },
       body: 'Digits=%23',
     });
     expect(forged.status).toBe(403);
 
-    const before = connector.received.length;
-    const answered = await fetch(call.answerUrl!.replace(/^http:\/\/localhost:\d+/, app.url), { method: 'POST' });
+    const before = bot.connector.received.length;
+    const answered = await fetch(call.answerUrl!.replace(/^http:\/\/localhost:\d+/, bot.app.url), { method: 'POST' });
     expect(await answered.json()).toEqual({ outcome: 'verified' });
-    const proactive = connector.received.slice(before);
+    const proactive = bot.connector.received.slice(before);
     expect(cardText(cardOf(proactive[0]))).toContain('Call answered');
     expect(proactive[0]!.conversation?.id).toBe(`a:personal-${TEAMS_USER.id}`);
 
-    const [success] = await client.click('Next');
+    const [success] = await bot.client.click('Next');
     expect(cardText(cardOf(success))).toContain('Success!');
   });
 });

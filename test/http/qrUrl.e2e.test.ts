@@ -1,38 +1,18 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
-import { type App, startApp } from '../../src/index';
-import { createLogger } from '../../src/log';
-import { BotClient } from '../support/botClient';
+import { BotFixture } from '../support/botFixture';
 import { cardOf, imageOf } from '../support/cards';
-import { ConnectorStub } from '../support/connectorStub';
-import { freePort } from '../support/loopback';
 import { decodeQrPng } from '../support/qr';
 
 describe('QR_IMAGE_MODE=url: the QR code served by the bot', () => {
-  let connector: ConnectorStub;
-  let dataDir: string;
-  let app: App;
-  let publicBaseUrl: string;
-
+  let bot: BotFixture;
   beforeAll(async () => {
-    connector = await new ConnectorStub().start();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-qrurl-'));
-    const port = await freePort();
-    publicBaseUrl = `http://127.0.0.1:${port}`;
-    app = await startApp(loadConfig({ PORT: String(port), PUBLIC_BASE_URL: publicBaseUrl, DATA_DIR: dataDir, QR_IMAGE_MODE: 'url' }), {
-      log: createLogger('silent'),
-    });
+    bot = await BotFixture.start({ QR_IMAGE_MODE: 'url' }, {}, { publicUrl: true });
   });
-  afterAll(async () => {
-    await app.close();
-    await connector.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => bot.stop());
 
   it('puts an unguessable link in the card that gives the QR once, uncached, and keeps no usable link or URI in the store', async () => {
-    const client = new BotClient(app.url, connector);
+    const { client, publicBaseUrl, dataDir } = bot;
     await client.open();
     await client.click('Next');
     await client.click('Next');
