@@ -35,10 +35,6 @@ export class Directory {
     for (const entry of this.byUpn.values()) if (entry.phones.includes(e164)) return entry;
     return undefined;
   }
-
-  roles(): Set<string> {
-    return new Set([...this.byUpn.values()].map((e) => e.role));
-  }
 }
 
 /**

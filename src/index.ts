@@ -31,7 +31,7 @@ import { SqliteStore, sqliteFileIn } from './storage/sqliteStore';
 import type { DocumentStore } from './storage/store';
 import { defaultPolicy, type Policy } from './verification/policy';
 import { type Clock, type CodeSender, cryptoRandom, type Random, systemClock } from './verification/ports';
-import { type EncryptionKey, SecretBox } from './verification/secretBox';
+import { SecretBox } from './verification/secretBox';
 import { VerificationService } from './verification/service';
 
 export interface App {
@@ -64,7 +64,10 @@ async function openStore(
       await CosmosStore.open({ endpoint, key, credential, database, agent, onCharge: (ru) => metering.charge(ru) }, clock),
     );
   }
-  return metering.wrap(new SqliteStore(sqliteFileIn(config.dataDir), clock, random));
+  const sqlite = new SqliteStore(sqliteFileIn(config.dataDir), clock, random);
+  // Expired counters, QR links and old audit events read as absent already; this only frees the space.
+  setInterval(() => sqlite.sweepExpired(), 60 * 60_000).unref();
+  return metering.wrap(sqlite);
 }
 
 export interface BotParts {
@@ -72,7 +75,7 @@ export interface BotParts {
   readonly clock: Clock;
   readonly random: Random;
   readonly log: Logger;
-  readonly keys: readonly EncryptionKey[];
+  readonly secretBox: SecretBox;
   readonly orgName: string;
   readonly policy?: Policy;
   readonly directory?: Directory;
@@ -92,7 +95,7 @@ export function composeBot(parts: BotParts) {
   const service = new VerificationService({
     clock,
     random,
-    secretBox: new SecretBox(parts.keys, random),
+    secretBox: parts.secretBox,
     policy,
     issuer: orgName,
     counters: new StoreCounters(store),
@@ -171,7 +174,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     clock,
     random,
     log,
-    keys,
+    secretBox,
     sender,
     policy,
     directory,

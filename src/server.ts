@@ -53,7 +53,8 @@ export function createServer({ adapter, bot, log, metering }: ServerDeps): resti
   });
 
   server.on('restifyError', (req, _res, err, callback) => {
-    log.warn({ method: req.method, url: req.url, status: err.statusCode, err: err.message }, 'request refused');
+    // The matched route, not the URL: call and QR-link URLs carry tokens.
+    log.warn({ method: req.method, route: req.getRoute()?.path ?? 'unknown', status: err.statusCode, err: err.message }, 'request refused');
     return callback();
   });
   return server;

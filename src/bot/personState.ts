@@ -78,7 +78,7 @@ export class PersonState {
    */
   async update<T>(
     personId: string,
-    change: (doc: PersonDocument) => T | undefined,
+    change: (doc: PersonDocument) => Promise<T | undefined> | T | undefined,
   ): Promise<{ result: T | undefined; doc: PersonDocument } | undefined> {
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = await this.store.get<PersonDocument>('state', personId);

@@ -34,7 +34,8 @@ export function registerVoiceRoutes(server: Server, deps: VoiceRoutesDeps): void
     return twilio.validateRequest(deps.twilioAuthToken, signature, `${deps.publicBaseUrl}${req.url}`, params);
   };
   const refuse = (req: Request, res: Response) => {
-    deps.log.warn({ path: req.getPath() }, 'voice webhook without a valid Twilio signature refused');
+    // The route, never the path: the path holds the call's token.
+    deps.log.warn({ route: req.getRoute()?.path }, 'voice webhook without a valid Twilio signature refused');
     res.send(403, { error: 'invalid signature' });
   };
   const token = (req: Request) => String(req.params.token ?? '');

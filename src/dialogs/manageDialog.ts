@@ -166,21 +166,18 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
     };
   }
 
-  /** Each way an MFA method can sign in: apps by code, phones by call or text (office phones by call only). */
+  /** The service's sign-in options, as the card lists them. */
   private defaultOptions(profile: SecurityInfoProfile): Array<{ title: string; value: string }> {
-    return profile.methods
-      .filter((m) => MFA_KINDS.includes(m.kind))
-      .flatMap((m) => {
-        if (!isPhoneMethod(m)) return [{ title: signInLabel(m), value: `${m.id}:code` }];
-        const variants: PhoneVariant[] = m.kind === 'officePhone' ? ['call'] : ['call', 'text'];
-        return variants.map((v) => ({ title: signInLabel(m, v), value: `${m.id}:${v}` }));
-      });
+    return this.deps.service
+      .signInOptions(profile)
+      .map(({ method, variant }) => ({ title: signInLabel(method, variant), value: `${method.id}:${variant ?? 'code'}` }));
   }
 
   private change(turn: FlowTurn<ManageData>, methodId: string | undefined): Transition {
     const method = this.deps.profile(turn.context).methods.find((m) => m.id === methodId);
     if (!method || !CHANGEABLE.includes(method.kind))
       return { again: true, say: 'That method cannot be changed; delete it and add a new one.' };
+    turn.data.working = { kind: method.kind, change: 'changed' };
     return this.beginMethod(method.kind, method.id);
   }
 

@@ -1,5 +1,4 @@
 import type { DialogContext } from 'botbuilder-dialogs';
-import { SSPR_KINDS } from '../verification/policy';
 import type { MethodKind } from '../verification/profile';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
 import type { DialogDeps } from './deps';
@@ -108,12 +107,7 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
 
   /** What "a different method" offers: what the role enables and the person can still add; only password-reset methods once sign-in is covered. */
   private choices(turn: FlowTurn<Record<string, never>>): MethodKind[] {
-    const profile = this.deps.profile(turn.context);
-    const addable = this.deps.service.addableMethods(profile);
-    const status = this.deps.service.policyStatus(profile);
-    return status.mfa.met && !status.sspr.met
-      ? addable.filter((k) => SSPR_KINDS.includes(k) && !profile.methods.some((m) => m.kind === k))
-      : addable;
+    return this.deps.service.methodsToOffer(this.deps.profile(turn.context));
   }
 
   private beginMethod(turn: FlowTurn<Record<string, never>>, kind: MethodKind): Transition {

@@ -15,7 +15,7 @@ import type {
 import { isPhoneMethod, totpContext } from './profile';
 import { type AnswerProblem, answerMatches, checkAnswers, hashAnswer, questionCatalogue, type SecurityQuestion } from './questions';
 import type { SecretBox } from './secretBox';
-import { checkTotp, isCodeShaped, normaliseCode, otpauthUri, TOTP_SECRET_BYTES, timeStepAt, toBase32 } from './totp';
+import { checkTotp, isCodeShaped, normaliseCode, otpauthUri, TOTP_SECRET_BYTES, toBase32 } from './totp';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -92,6 +92,12 @@ export type SendResult =
   /** The role does not enable this kind of method (or the method to replace is of another kind). */
   | { readonly status: 'notAllowed' }
   | LockedResult;
+
+/** A way to sign in by default: a method, and for phones whether by call or text. */
+export interface SignInOption {
+  readonly method: SecurityMethod;
+  readonly variant?: PhoneVariant;
+}
 
 /** Where a challenge stands, as a dialog asks after a call webhook. */
 export type ChallengeStatus =
@@ -183,6 +189,31 @@ export class VerificationService {
     });
   }
 
+  /**
+   * Every way the person could sign in by default: apps by code, phones by
+   * call or text, office phones by call only. Email and questions never.
+   */
+  signInOptions(profile: SecurityInfoProfile): SignInOption[] {
+    return profile.methods
+      .filter((m) => MFA_KINDS.includes(m.kind))
+      .flatMap((method): SignInOption[] => {
+        if (!isPhoneMethod(method)) return [{ method }];
+        const variants: PhoneVariant[] = method.kind === 'officePhone' ? ['call'] : ['call', 'text'];
+        return variants.map((variant) => ({ method, variant }));
+      });
+  }
+
+  /**
+   * What a person still missing methods may pick: once sign-in is covered but
+   * password reset is not, only methods password reset accepts that they lack.
+   */
+  methodsToOffer(profile: SecurityInfoProfile): MethodKind[] {
+    const addable = this.addableMethods(profile);
+    const status = this.policyStatus(profile);
+    if (!status.mfa.met || status.sspr.met) return addable;
+    return addable.filter((k) => SSPR_KINDS.includes(k) && !profile.methods.some((m) => m.kind === k));
+  }
+
   /** The person's choice if it still exists, else the best registered method (DESIGN §2). */
   defaultMethod(profile: SecurityInfoProfile): SecurityMethod | undefined {
     const chosen = profile.methods.find((m) => m.id === profile.defaultMethodId);
@@ -204,9 +235,8 @@ export class VerificationService {
   /** Makes a method the default; only MFA methods can be (never email or questions), office phones only by call. */
   async setDefaultMethod(profile: SecurityInfoProfile, methodId: string, variant: PhoneVariant | undefined, via: string): Promise<boolean> {
     const method = profile.methods.find((m) => m.id === methodId);
-    if (!method || !MFA_KINDS.includes(method.kind)) return false;
-    if (method.kind === 'officePhone' && variant === 'text') return false;
-    const newVariant = isPhoneMethod(method) ? (variant ?? 'call') : undefined;
+    const newVariant = method && isPhoneMethod(method) ? (variant ?? 'call') : undefined;
+    if (!method || !this.signInOptions(profile).some((o) => o.method === method && o.variant === newVariant)) return false;
     if (this.defaultMethod(profile)?.id === method.id && (!isPhoneMethod(method) || this.defaultVariant(profile) === newVariant))
       return true;
     profile.defaultMethodId = method.id;
@@ -565,11 +595,6 @@ export class VerificationService {
     // The deleted phone or address is told too: if this wasn't its owner, that is where they will see it.
     await this.notifyChange(profile, `${describeKind(check.method.kind)} removed`, { recipients });
     return check;
-  }
-
-  /** The current TOTP time step: exposed so callers can reason about replay windows. */
-  currentTimeStep(): number {
-    return timeStepAt(this.deps.clock.now());
   }
 
   // ---- Internals -------------------------------------------------------------

@@ -130,7 +130,9 @@ describe('manage mode', () => {
     expect(cardText(phoneCard)).toContain('What phone number would you like to use?');
     await chat.click('Next', { country: 'US', number: '201 555 0199', method: 'sms' });
     await chat.click('Next', { code: lastTextedCode(chat.outbox.file, '+12015550199') });
-    const [overview] = cardsOf(await chat.click('Next'));
+    const back = await chat.click('Next');
+    expect(textsOf(back)[0]).toMatch(/^Your security info changed: phone changed\./);
+    const [overview] = cardsOf(back);
     expect(cardText(overview)).toContain('+1 ••• ••• 0199');
     expect(cardText(overview)).not.toContain('+1 ••• ••• 0123');
   });

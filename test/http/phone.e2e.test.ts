@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { Writable } from 'node:stream';
 import twilio from 'twilio';
+import { createLogger } from '../../src/log';
 import { SqliteStore } from '../../src/storage/sqliteStore';
 import { cryptoRandom, systemClock } from '../../src/verification/ports';
 import { appCodeFor } from '../support/authenticatorApp';
@@ -40,12 +42,19 @@ describe('"Call me" with Twilio configured (the real SDK against a local double)
   let client: BotClient;
   let publicBaseUrl: string;
   const clock = new FrozenClock(Date.now());
+  const logged: string[] = [];
 
   beforeAll(async () => {
     double = await new TwilioDouble().start();
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logged.push(String(chunk));
+        done();
+      },
+    });
     bot = await BotFixture.start(
       { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM_NUMBER: '+14255550199', TWILIO_API_BASE_URL: double.url },
-      { clock },
+      { clock, log: createLogger('warn', sink) },
       { publicUrl: true },
     );
     ({ client, publicBaseUrl } = bot);
@@ -96,6 +105,10 @@ describe('"Call me" with Twilio configured (the real SDK against a local double)
     expect(flood.map((r) => r.status)).toEqual(Array(25).fill(403));
     const profile = await profileOf(bot.dataDir);
     expect(profile?.methods.map((m) => m.kind)).toEqual(['authenticatorApp']); // ...and nothing registered the phone
+    // The refusals were logged, but never the call's token (it is in the URL).
+    const token = decodeURIComponent(gatherUrl.split('/api/voice/')[1]!);
+    expect(logged.join('')).toContain('voice webhook without a valid Twilio signature refused');
+    expect(logged.join('')).not.toContain(token.split('.')[1]!);
   });
 
   it('the end of that call tells nothing new; # on a new call registers the phone, and the chat moves on by itself', async () => {

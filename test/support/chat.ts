@@ -12,6 +12,7 @@ import { SqliteStore } from '../../src/storage/sqliteStore';
 import type { DocumentStore } from '../../src/storage/store';
 import { defaultPolicy, type Policy } from '../../src/verification/policy';
 import { cryptoRandom, type Random } from '../../src/verification/ports';
+import { SecretBox } from '../../src/verification/secretBox';
 import { type Card, cardOf, submitActions } from './cards';
 import { FrozenClock } from './clock';
 import { testKey } from './keys';
@@ -76,7 +77,7 @@ export class Chat {
       clock: this.clock,
       random,
       log,
-      keys: [testKey()],
+      secretBox: new SecretBox([testKey()], random),
       orgName: 'Contoso',
       sender: this.outbox,
       policy: options.policy ?? defaultPolicy,
