@@ -31,10 +31,11 @@ export class CallResults {
   constructor(private readonly deps: CallResultsDeps) {}
 
   async keyPressed(callToken: string, digits: string): Promise<'verified' | 'wrongKey' | 'unknownCall' | 'locked'> {
-    const outcome = await this.change(
-      callToken,
-      async (profile) => (await this.deps.service.answerCall(profile, callToken, digits)).status,
-    );
+    // An unknown call changes nothing: nothing is written and no one is woken.
+    const outcome = await this.change(callToken, async (profile) => {
+      const { status } = await this.deps.service.answerCall(profile, callToken, digits);
+      return status === 'unknownCall' ? undefined : status;
+    });
     return outcome ?? 'unknownCall';
   }
 

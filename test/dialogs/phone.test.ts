@@ -176,7 +176,12 @@ describe('bad input on the phone step', () => {
     const chat = await atPhone();
     await chat.click('Next', { ...US_NUMBER, method: 'voice' });
     await chat.send('cancel');
+    const before = await chat.store.get('state', 'emulator:user-1');
+    const shown = chat.adapter.shown.length;
     expect(await callsFor(chat).keyPressed(callTokenOf(lastCall(chat.outbox.file)), '#')).toBe('unknownCall');
+    // Nothing was written and no one was woken.
+    expect((await chat.store.get('state', 'emulator:user-1'))?.etag).toBe(before?.etag);
+    expect(chat.adapter.shown.length).toBe(shown);
     const doc = await chat.store.get<{ profile: { methods: Array<{ kind: string }> } }>('state', 'emulator:user-1');
     expect(doc?.value.profile.methods.map((m) => m.kind)).toEqual(['authenticatorApp']);
   });
