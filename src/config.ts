@@ -68,10 +68,35 @@ export const settings = {
     schema: optional,
     doc: 'Who belongs to the organisation (CSV or JSON): upn, displayName, role, phones. Default: directory.sample.json',
   },
-  HELPDESK_CHANNEL_ID: { schema: optional, doc: 'Teams channel conversation id where tickets are posted (reserved)' },
-  HELPDESK_SERVICE_URL: { schema: url, doc: 'Service URL of that Teams channel (reserved)' },
-  HELPDESK_AGENT_IDS: { schema: optional, doc: 'Comma-separated AAD object ids allowed to act on tickets (reserved)' },
-  HELPDESK_WEBHOOK_URL: { schema: url, doc: 'Where tickets are also POSTed as JSON (reserved)' },
+  HELPDESK_CONTACT: {
+    schema: z.string().trim().min(1).max(120).default('your IT help desk'),
+    doc: 'How people reach the help desk by themselves (a phone number, an address): said to people the bot cannot help, e.g. an unknown number texting',
+  },
+  HELPDESK_CHANNEL_ID: {
+    schema: optional,
+    doc: "Teams channel (conversation id, `19:...@thread.tacv2`) where tickets are posted and agents answer in each ticket's thread",
+  },
+  HELPDESK_SERVICE_URL: {
+    schema: url,
+    doc: 'Service URL of that Teams channel, e.g. https://smba.trafficmanager.net/emea/ (required with HELPDESK_CHANNEL_ID)',
+  },
+  HELPDESK_AGENT_IDS: {
+    schema: optional,
+    doc: "Comma-separated Entra object ids of the agents allowed to act on tickets; everyone else's clicks are refused and logged",
+  },
+  HELPDESK_WEBHOOK_URL: {
+    schema: url,
+    doc: 'Where every ticket (and each change of its state) is also POSTed as JSON, for other help-desk tools',
+  },
+  HELPDESK_REPOST_MINUTES: {
+    schema: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 60)
+      .default(15),
+    doc: 'A ticket nobody claimed is posted again after this many minutes (and the person is told)',
+  },
   ADMIN_API_KEY: {
     schema: optionalOf(z.string().min(24, 'must be at least 24 characters')),
     doc: 'Bearer key for the admin / audit HTTP routes; empty = routes off',
@@ -123,6 +148,14 @@ export interface Config {
   /** Absent: emails go to the dev outbox. */
   readonly smtp?: { readonly url: string; readonly from: string };
   readonly adminApiKey?: string;
+  readonly helpDesk: {
+    readonly contact: string;
+    /** Absent: tickets are kept (and sent to the webhook) but posted to no channel. */
+    readonly channel?: { readonly conversationId: string; readonly serviceUrl: string };
+    readonly agentIds: readonly string[];
+    readonly webhookUrl?: string;
+    readonly repostMinutes: number;
+  };
   readonly logLevel: Raw['LOG_LEVEL'];
 }
 
@@ -161,6 +194,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('MicrosoftAppPassword', 'is required when MicrosoftAppId is set');
   }
   if (s.SMTP_URL && !s.MAIL_FROM) throw new ConfigError('MAIL_FROM', 'is required when SMTP_URL is set');
+  if (s.HELPDESK_CHANNEL_ID && !s.HELPDESK_SERVICE_URL) {
+    throw new ConfigError('HELPDESK_SERVICE_URL', 'is required when HELPDESK_CHANNEL_ID is set');
+  }
   const twilioSet = [s.TWILIO_ACCOUNT_SID, s.TWILIO_AUTH_TOKEN, s.TWILIO_FROM_NUMBER];
   if (twilioSet.some(Boolean) && !twilioSet.every(Boolean)) {
     const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).find((name) => !s[name]);
@@ -198,6 +234,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     directoryFile: s.DIRECTORY_FILE,
     smtp: s.SMTP_URL && s.MAIL_FROM ? { url: s.SMTP_URL, from: s.MAIL_FROM } : undefined,
     adminApiKey: s.ADMIN_API_KEY,
+    helpDesk: {
+      contact: s.HELPDESK_CONTACT,
+      channel:
+        s.HELPDESK_CHANNEL_ID && s.HELPDESK_SERVICE_URL
+          ? { conversationId: s.HELPDESK_CHANNEL_ID, serviceUrl: s.HELPDESK_SERVICE_URL }
+          : undefined,
+      agentIds: (s.HELPDESK_AGENT_IDS ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+      webhookUrl: s.HELPDESK_WEBHOOK_URL,
+      repostMinutes: s.HELPDESK_REPOST_MINUTES,
+    },
     logLevel: s.LOG_LEVEL,
   };
 }

@@ -1,6 +1,6 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationReference } from 'botbuilder';
 import { CallResults } from './bot/callResults';
 import { CardRenderer } from './bot/cards';
 import { ChannelPresenter } from './bot/channels';
@@ -8,12 +8,15 @@ import { EnrollmentBot } from './bot/enrollmentBot';
 import { PersonState } from './bot/personState';
 import { qrPngDataUri } from './bot/qr';
 import { QrLinks } from './bot/qrLinks';
+import { SmsGate } from './bot/smsGate';
 import { turnErrorHandler } from './bot/turnErrors';
 import { registerAdminRoutes } from './channels/adminRoutes';
 import { registerQrRoute } from './channels/qrRoute';
+import { registerSmsRoutes, TWILIO_SMS_SERVICE_URL, TwilioSmsAdapter } from './channels/twilioSms';
 import { registerVoiceRoutes } from './channels/twilioVoice';
 import { type Config, loadConfig } from './config';
 import { DevOutbox } from './delivery/devOutbox';
+import { honourOptOuts } from './delivery/optOuts';
 import { combineSenders, SmtpSender } from './delivery/smtpSender';
 import { TwilioSender } from './delivery/twilioSender';
 import { loadOrCreateDevKey } from './devKey';
@@ -23,6 +26,7 @@ import { ConfigError } from './errors';
 import { createLogger, type Logger } from './log';
 import { loadPolicyFile } from './policyFile';
 import { createServer } from './server';
+import { Aliases } from './storage/aliases';
 import { StoreAuditLog } from './storage/auditStore';
 import { CosmosStore } from './storage/cosmosStore';
 import { StoreCounters } from './storage/counters';
@@ -85,6 +89,8 @@ export interface BotParts {
   readonly trustClientNames?: boolean;
   /** How QR codes reach the card (default: a PNG data URI inside it). */
   readonly qrImage?: (otpauthUri: string) => Promise<string>;
+  /** How people reach the help desk by themselves. */
+  readonly helpDeskContact?: string;
 }
 
 /** Services → dialogs → bot, over a store. The HTTP server and the dialog tests both start here. */
@@ -92,19 +98,23 @@ export function composeBot(parts: BotParts) {
   const { store, clock, random, log, orgName } = parts;
   const policy = parts.policy ?? defaultPolicy;
   const audit = new StoreAuditLog(store, random);
+  const counters = new StoreCounters(store);
+  const aliases = new Aliases(store, parts.secretBox);
+  const sender = honourOptOuts(parts.sender, aliases);
+  const helpDesk = parts.helpDeskContact ?? 'your IT help desk';
   const service = new VerificationService({
     clock,
     random,
     secretBox: parts.secretBox,
     policy,
     issuer: orgName,
-    counters: new StoreCounters(store),
-    sender: parts.sender,
+    counters,
+    sender,
     audit,
   });
   const directory = parts.directory ?? new Directory([]);
   const presenter = new ChannelPresenter(log);
-  const state = new PersonState(store);
+  const state = new PersonState(store, aliases);
   const dialog = new MainDialog({
     service,
     cards: new CardRenderer(),
@@ -119,6 +129,7 @@ export function composeBot(parts: BotParts) {
     present: (context, card) => presenter.present(context, card),
     replace: (context, id, card) => presenter.replace(context, id, card),
     qrImage: parts.qrImage ?? qrPngDataUri,
+    helpDesk,
   });
   const bot = new EnrollmentBot({
     state,
@@ -128,8 +139,10 @@ export function composeBot(parts: BotParts) {
     roleOf: (upn, upnVerified) => (upnVerified ? directory.find(upn)?.role : undefined) ?? policy.defaultRole,
     trustClientNames: parts.trustClientNames,
     allowedTenantId: parts.allowedTenantId,
+    personOfUpn: (upn) => aliases.personOfUpn(upn),
+    sms: new SmsGate({ aliases, directory, counters, secretBox: parts.secretBox, clock, log, orgName, helpDesk }),
   });
-  return { bot, service, state, audit };
+  return { bot, service, state, audit, sender };
 }
 
 /**
@@ -168,7 +181,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   }
   const secretBox = new SecretBox(keys, random);
   const qrLinks = config.qrImageMode === 'url' ? new QrLinks(store, secretBox, random, clock, config.publicBaseUrl) : undefined;
-  const { bot, service, state, audit } = composeBot({
+  const {
+    bot,
+    service,
+    state,
+    audit,
+    sender: textSender,
+  } = composeBot({
     qrImage: qrLinks ? (uri) => qrLinks.create(uri) : undefined,
     store,
     clock,
@@ -181,6 +200,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     orgName: config.orgName,
     allowedTenantId: config.allowedTenantId,
     trustClientNames: !config.bot.appId,
+    helpDeskContact: config.helpDesk.contact,
   });
 
   if (!config.bot.appId) {
@@ -195,13 +215,15 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
   );
   adapter.onTurnError = turnErrorHandler(log, random);
+  const smsAdapter = new TwilioSmsAdapter(textSender, log);
+  smsAdapter.onTurnError = turnErrorHandler(log, random);
+  /** A proactive turn in a conversation: texts by Twilio's webhook through their adapter, the rest through Bot Framework. */
+  const wake = (reference: Partial<ConversationReference>) =>
+    reference.serviceUrl === TWILIO_SMS_SERVICE_URL
+      ? smsAdapter.continueConversation(reference, (context) => bot.run(context))
+      : adapter.continueConversationAsync(config.bot.appId ?? '', reference, (context) => bot.run(context));
 
-  const calls = new CallResults({
-    state,
-    service,
-    log,
-    wake: (reference) => adapter.continueConversationAsync(config.bot.appId ?? '', reference, (context) => bot.run(context)),
-  });
+  const calls = new CallResults({ state, service, log, wake });
   const server = createServer({ adapter, bot, log, metering });
   registerVoiceRoutes(server, {
     calls,
@@ -209,6 +231,14 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     publicBaseUrl: config.publicBaseUrl,
     twilioAuthToken: config.twilio?.authToken,
     devAnswerRoute: !config.twilio && !config.bot.appId,
+  });
+  registerSmsRoutes(server, {
+    adapter: smsAdapter,
+    bot,
+    log,
+    publicBaseUrl: config.publicBaseUrl,
+    twilioAuthToken: config.twilio?.authToken,
+    devRoute: !config.twilio && !config.bot.appId,
   });
   if (config.adminApiKey) registerAdminRoutes(server, { apiKey: config.adminApiKey, audit, log });
   if (qrLinks) registerQrRoute(server, qrLinks);
@@ -221,7 +251,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     url,
     log,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Kept-alive sockets would hold the port, and a client could send into one being torn down.
+      server.server.closeAllConnections();
+      await closed;
       await store.close();
     },
   };

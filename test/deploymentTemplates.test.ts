@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { settings } from '../src/config';
+import { COLLECTIONS } from '../src/storage/store';
 
 const dir = path.join(__dirname, '..', 'deploymentTemplates');
 const templates = fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('.parameters.'));
@@ -47,6 +48,10 @@ describe.each(templates)('deployment template %s', (file) => {
       const setting = appSettings().find((s) => s.name === secret);
       expect(setting?.value).toMatch(/@Microsoft\.KeyVault\(SecretUri=/);
     }
+  });
+
+  it('creates a Cosmos container for every collection of the store', () => {
+    expect(template.variables?.containers).toEqual([...COLLECTIONS]);
   });
 
   it('sets only settings the bot knows', () => {

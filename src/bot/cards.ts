@@ -21,7 +21,10 @@ export type CardName =
   | 'securityQuestions'
   | 'manage'
   | 'confirmDelete'
-  | 'changeDefault';
+  | 'changeDefault'
+  | 'smsMenu'
+  | 'smsQuestion'
+  | 'smsConfirm';
 
 /** A choice a card offers, as text channels and typed replies see it. */
 export interface CardAction {

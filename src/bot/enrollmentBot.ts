@@ -2,8 +2,9 @@ import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botb
 import { type Dialog, DialogSet } from 'botbuilder-dialogs';
 import type { Logger } from '../log';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
-import { describePerson, personIdOf, tenantOf } from './identity';
+import { describePerson, type Person, personIdOf, tenantOf } from './identity';
 import type { PersonState } from './personState';
+import type { SmsGate } from './smsGate';
 
 /** The event name of botbuilder's proactive continuation activity. */
 const CONTINUE_CONVERSATION = 'ContinueConversation';
@@ -19,7 +20,14 @@ export interface EnrollmentBotDeps {
   readonly trustClientNames?: boolean;
   /** When set, only this Entra tenant is served. */
   readonly allowedTenantId?: string;
+  /** Who the UPN belongs to already (a person first met by SMS), for one security info across channels. */
+  readonly personOfUpn: (upn: string) => Promise<string | undefined>;
+  /** What every text passes first: limits, STOP / START / HELP, and who the number belongs to. */
+  readonly sms: SmsGate;
 }
+
+/** The directory's description of a person met by SMS, for their new profile. */
+const VOUCHED = Symbol('vouchedPerson');
 
 /**
  * The turn: who is this, load their one document, run the dialog, save the
@@ -30,7 +38,7 @@ export class EnrollmentBot extends ActivityHandler {
 
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
-    for (const name of ['state', 'dialog', 'log', 'orgName', 'roleOf'] as const) {
+    for (const name of ['state', 'dialog', 'log', 'orgName', 'roleOf', 'personOfUpn', 'sms'] as const) {
       if (!deps[name]) throw new Error(`EnrollmentBot needs ${name}`);
     }
     this.dialogs = new DialogSet(deps.state.dialogStateAccessor()).add(deps.dialog);
@@ -76,12 +84,21 @@ export class EnrollmentBot extends ActivityHandler {
       }
       return;
     }
-    const personId = personIdOf(activity);
+    let personId = personIdOf(activity);
+    if (activity.channelId === 'sms') {
+      if (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Event) return;
+      const sender = await this.deps.sms.admit(context);
+      if (!sender) return;
+      personId = sender.personId;
+      context.turnState.set(VOUCHED, sender.person);
+    }
     if (!personId) {
       this.deps.log.warn({ channelId: activity.channelId, type: activity.type }, 'activity without a sender ignored');
       return;
     }
-    await this.deps.state.load(context, personId);
+    const doc = await this.deps.state.load(context, personId);
+    // Met by SMS first, then in Teams: the Teams document holds the security info now.
+    if (doc.movedTo) await this.deps.state.load(context, doc.movedTo);
     await super.run(context);
     await this.deps.state.save(context);
   }
@@ -90,10 +107,17 @@ export class EnrollmentBot extends ActivityHandler {
   private async ensureProfile(context: TurnContext): Promise<SecurityInfoProfile> {
     const doc = this.deps.state.get(context);
     if (!doc.profile) {
-      const person = await describePerson(context, personIdOf(context.activity)!, this.deps.log);
+      const vouched = context.turnState.get(VOUCHED) as (Person & { role: string }) | undefined;
+      const person = vouched ?? (await describePerson(context, personIdOf(context.activity)!, this.deps.log));
       const upnVerified = person.upnVerified || !!this.deps.trustClientNames;
-      doc.profile = newProfile({ ...person, userId: person.id, role: this.deps.roleOf(person.upn, upnVerified), upnVerified });
+      // A UPN vouched for (Teams' roster, the directory for a phone on file) finds this document from then on.
+      const metBefore = person.upnVerified ? await this.deps.personOfUpn(person.upn) : undefined;
+      if (!metBefore || !(await this.deps.state.adopt(context, metBefore))) {
+        doc.profile = newProfile({ ...person, userId: person.id, role: this.deps.roleOf(person.upn, upnVerified), upnVerified });
+      }
+      if (person.upnVerified) this.deps.state.linkUpn(context, person.upn);
     }
+    if (!doc.profile) throw new Error('no profile after adoption');
     // The directory may have moved the person to another role since.
     doc.profile.role = this.deps.roleOf(doc.profile.upn, !!doc.profile.upnVerified);
     const reference = TurnContext.getConversationReference(context.activity);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ConversationReference, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { AppError, PreconditionFailedError } from '../errors';
+import type { Aliases } from '../storage/aliases';
 import type { DocumentStore } from '../storage/store';
 import type { SecurityInfoProfile } from '../verification/profile';
 
@@ -16,6 +17,8 @@ export interface PersonDocument {
   profile?: SecurityInfoProfile;
   dialogs: Record<string, DialogState>;
   conversations: Record<string, Partial<ConversationReference>>;
+  /** This person's document is now another one (first met by SMS, then in Teams). */
+  movedTo?: string;
 }
 
 interface Loaded {
@@ -23,6 +26,22 @@ interface Loaded {
   readonly doc: PersonDocument;
   etag?: string;
   hash: string;
+  /** What the aliases point at for this document as stored. */
+  linked: Links;
+  /** The document this one took the profile of, retired after the save. */
+  adoptedFrom?: string;
+  /** A UPN Teams vouched for, to point at this document after the save. */
+  upn?: string;
+}
+
+/** The phone numbers (that can text) by which a document is found. */
+interface Links {
+  readonly phones: readonly string[];
+}
+
+function linksOf(doc: PersonDocument): Links {
+  const methods = doc.profile?.methods ?? [];
+  return { phones: methods.flatMap((m) => (m.kind === 'phone' || m.kind === 'alternatePhone' ? [m.e164] : [])) };
 }
 
 const LOADED = Symbol('personState');
@@ -42,8 +61,11 @@ function hashOf(doc: PersonDocument): string {
  * loser fails with a PreconditionFailedError and nothing of it is written.
  */
 export class PersonState {
-  constructor(private readonly store: DocumentStore) {
-    if (!store) throw new Error('PersonState needs a store');
+  constructor(
+    private readonly store: DocumentStore,
+    private readonly aliases: Aliases,
+  ) {
+    if (!store || !aliases) throw new Error('PersonState needs a store and aliases');
   }
 
   async load(context: TurnContext, personId: string): Promise<PersonDocument> {
@@ -51,8 +73,29 @@ export class PersonState {
     if (existing?.id === personId) return existing.doc;
     const stored = await this.store.get<PersonDocument>('state', personId);
     const doc = normalise(stored?.value);
-    context.turnState.set(LOADED, { id: personId, doc, etag: stored?.etag, hash: hashOf(doc) } satisfies Loaded);
+    context.turnState.set(LOADED, { id: personId, doc, etag: stored?.etag, hash: hashOf(doc), linked: linksOf(doc) } satisfies Loaded);
     return doc;
+  }
+
+  /**
+   * Takes over the profile of the person's other document (met by SMS before
+   * Teams), so both channels see one security info. The other document is
+   * retired, pointing here, once this turn is saved.
+   */
+  /** Makes `upn` find this person's document (Teams vouched for it), once the turn is saved. */
+  linkUpn(context: TurnContext, upn: string): void {
+    this.loaded(context).upn = upn;
+  }
+
+  async adopt(context: TurnContext, fromId: string): Promise<boolean> {
+    const loaded = this.loaded(context);
+    const from = (await this.store.get<PersonDocument>('state', fromId))?.value;
+    if (fromId === loaded.id || !from?.profile || from.movedTo) return false;
+    loaded.doc.profile = from.profile;
+    loaded.doc.conversations = { ...from.conversations, ...loaded.doc.conversations };
+    loaded.doc.dialogs = { ...from.dialogs, ...loaded.doc.dialogs };
+    loaded.adoptedFrom = fromId;
+    return true;
   }
 
   /** The document of this turn; `load` must have run. */
@@ -68,6 +111,23 @@ export class PersonState {
     if (hash === loaded.hash) return;
     loaded.etag = await this.store.put('state', loaded.id, loaded.doc, loaded.etag ? { ifMatch: loaded.etag } : { ifNoneMatch: '*' });
     loaded.hash = hash;
+    if (loaded.adoptedFrom) {
+      const from = loaded.adoptedFrom;
+      loaded.adoptedFrom = undefined;
+      await this.store.put('state', from, { dialogs: {}, conversations: {}, movedTo: loaded.id } satisfies PersonDocument);
+      for (const phone of linksOf(loaded.doc).phones) await this.aliases.unlinkPhone(phone, from);
+    }
+    loaded.linked = await this.relink(loaded.id, loaded.linked, loaded.doc);
+    if (loaded.upn) await this.aliases.linkUpn(loaded.upn, loaded.id);
+    loaded.upn = undefined;
+  }
+
+  /** Points the aliases at the document's phones as they are now. */
+  private async relink(personId: string, before: Links, doc: PersonDocument): Promise<Links> {
+    const after = linksOf(doc);
+    for (const phone of after.phones) if (!before.phones.includes(phone)) await this.aliases.linkPhone(phone, personId);
+    for (const phone of before.phones) if (!after.phones.includes(phone)) await this.aliases.unlinkPhone(phone, personId);
+    return after;
   }
 
   /**
@@ -84,11 +144,13 @@ export class PersonState {
       const stored = await this.store.get<PersonDocument>('state', personId);
       if (!stored) return undefined;
       const doc = normalise(stored.value);
+      const before = linksOf(doc);
       const result = await change(doc);
       // Nothing changed: nothing to write.
       if (result === undefined) return { result, doc };
       try {
         await this.store.put('state', personId, doc, { ifMatch: stored.etag });
+        await this.relink(personId, before, doc);
         return { result, doc };
       } catch (err) {
         if (!(err instanceof PreconditionFailedError)) throw err;

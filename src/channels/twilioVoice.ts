@@ -2,6 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import twilio from 'twilio';
 import type { CallResults } from '../bot/callResults';
 import type { Logger } from '../log';
+import { signedByTwilio } from './twilioSignature';
 
 export interface VoiceRoutesDeps {
   readonly calls: CallResults;
@@ -27,12 +28,7 @@ const SAY = {
  * dev-only route answers a call instead.
  */
 export function registerVoiceRoutes(server: Server, deps: VoiceRoutesDeps): void {
-  const signed = (req: Request): boolean => {
-    const signature = req.header('x-twilio-signature');
-    if (!deps.twilioAuthToken || !signature) return false;
-    const params = req.body && typeof req.body === 'object' ? (req.body as Record<string, string>) : {};
-    return twilio.validateRequest(deps.twilioAuthToken, signature, `${deps.publicBaseUrl}${req.url}`, params);
-  };
+  const signed = (req: Request) => signedByTwilio(req, deps.twilioAuthToken, deps.publicBaseUrl);
   const refuse = (req: Request, res: Response) => {
     // The route, never the path: the path holds the call's token.
     deps.log.warn({ route: req.getRoute()?.path }, 'voice webhook without a valid Twilio signature refused');

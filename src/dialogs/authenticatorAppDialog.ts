@@ -1,10 +1,11 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
+import { supportsCards } from '../bot/channels';
 import { QR_DISPLAY_WIDTH } from '../bot/qr';
 import type { CodeResult } from '../verification/service';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition, type View } from './cardFlowDialog';
 import type { DialogDeps } from './deps';
-import { DOWNLOAD_URL, inAbout, MICROSOFT_AUTHENTICATOR, OTHER_AUTHENTICATOR, type ProgressStep } from './labels';
+import { APP_NEEDS_A_SCREEN, DOWNLOAD_URL, inAbout, MICROSOFT_AUTHENTICATOR, OTHER_AUTHENTICATOR, type ProgressStep } from './labels';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export const AUTHENTICATOR_APP_DIALOG = 'authenticatorApp';
@@ -89,6 +90,9 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
   }
 
   private startEnrollment(turn: FlowTurn<AppData>): Transition {
+    // The key would travel in the clear over a text-only channel (SMS): never.
+    if (!supportsCards(turn.context.activity.channelId))
+      return { end: { differentMethod: true } satisfies MethodResult, say: APP_NEEDS_A_SCREEN };
     const result = this.deps.service.startAuthenticatorApp(this.deps.profile(turn.context), appName(turn.data));
     switch (result.status) {
       case 'started':

@@ -59,6 +59,11 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
     this.deps.service.abandonCode(this.deps.profile(context));
   }
 
+  /** The code was right: by default, the "registered" screen. */
+  protected onVerified(_turn: FlowTurn<D>): Promise<Transition> | Transition {
+    return { go: 'registered' };
+  }
+
   protected header(turn: FlowTurn<D>) {
     return { orgName: this.deps.orgName, steps: turn.data.progress };
   }
@@ -108,7 +113,7 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
     switch (result.status) {
       case 'verified':
         turn.data.headline = `${this.title === 'Email' ? 'Email' : 'SMS'} verified`;
-        return { go: 'registered' };
+        return this.onVerified(turn);
       case 'malformed':
         return { say: `A code has 6 digits, like 123456. Enter the code from ${this.codeSource}.` };
       case 'wrong':

@@ -19,4 +19,6 @@ export interface DialogDeps {
   replace(context: TurnContext, activityId: string, card: RenderedCard): Promise<void>;
   /** A QR code image (data URI) for the text. */
   qrImage(text: string): Promise<string>;
+  /** How people reach the help desk by themselves ("the help desk at +1 425 555 0100"). */
+  readonly helpDesk: string;
 }

@@ -1,3 +1,4 @@
+import type { TurnContext } from 'botbuilder';
 import { ComponentDialog, type DialogContext, type DialogTurnResult, DialogTurnStatus } from 'botbuilder-dialogs';
 
 const HELP = /^(help|\?|what can you do\??)$/i;
@@ -20,7 +21,7 @@ export const HELP_TEXT = [
  */
 export abstract class InterruptibleDialog extends ComponentDialog {
   /** Words that jump to a dialog from anywhere (e.g. "security info" → manage mode). */
-  protected commands: ReadonlyArray<{ readonly pattern: RegExp; readonly dialogId: string }> = [];
+  protected commands: ReadonlyArray<{ readonly pattern: RegExp; readonly dialogId: (context: TurnContext) => string }> = [];
 
   protected override async onBeginDialog(innerDc: DialogContext, options?: object): Promise<DialogTurnResult> {
     return (await this.interrupt(innerDc)) ?? super.onBeginDialog(innerDc, options);
@@ -51,7 +52,7 @@ export abstract class InterruptibleDialog extends ComponentDialog {
     const command = this.commands.find((c) => c.pattern.test(text));
     if (command) {
       await innerDc.cancelAllDialogs();
-      return innerDc.beginDialog(command.dialogId);
+      return innerDc.beginDialog(command.dialogId(innerDc.context));
     }
     if (START_OVER.test(text)) {
       await innerDc.cancelAllDialogs();

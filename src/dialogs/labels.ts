@@ -27,6 +27,11 @@ export const OTHER_AUTHENTICATOR = 'Authenticator app';
 export const DOWNLOAD_URL = 'https://aka.ms/authapp';
 export const LEARN_MORE_URL = 'https://aka.ms/securityinfoguide';
 
+/** Why an authenticator app is never set up over SMS, and where to do it. */
+export const APP_NEEDS_A_SCREEN =
+  'An authenticator app is set up by scanning a QR code, and its key must never travel by text. ' +
+  'On a computer or tablet, open Microsoft Teams, chat with me there and say "security info".';
+
 export function kindLabel(kind: MethodKind): string {
   return KIND_LABEL[kind];
 }

@@ -1,4 +1,6 @@
+import type { TurnContext } from 'botbuilder';
 import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { supportsCards } from '../bot/channels';
 import { AuthenticatorAppDialog } from './authenticatorAppDialog';
 import type { DialogDeps } from './deps';
 import { EmailDialog } from './emailDialog';
@@ -6,6 +8,7 @@ import { InterruptibleDialog } from './interruptibleDialog';
 import { MANAGE_DIALOG, ManageDialog } from './manageDialog';
 import { PhoneDialog } from './phoneDialog';
 import { QuestionsDialog } from './questionsDialog';
+import { SMS_DIALOG, SmsDialog } from './smsDialog';
 import { WIZARD_DIALOG, WizardDialog, type WizardResult } from './wizardDialog';
 
 export const MAIN_DIALOG = 'main';
@@ -13,6 +16,8 @@ const ROUTE = 'main.route';
 
 /** What people type to reach manage mode. */
 const MANAGE = /^(security info|my (security )?(info|methods)|manage( my security info)?|methods)$/i;
+/** What texts say to see the menu. */
+const MENU = /^(menu|main menu)$/i;
 
 /**
  * The root: a person whose security info falls short of the policy gets the
@@ -23,15 +28,21 @@ export class MainDialog extends InterruptibleDialog {
   constructor(private readonly deps: DialogDeps) {
     super(MAIN_DIALOG);
     if (!deps) throw new Error('MainDialog needs its dependencies');
-    for (const dialog of [WizardDialog, ManageDialog, AuthenticatorAppDialog, PhoneDialog, EmailDialog, QuestionsDialog]) {
+    for (const dialog of [WizardDialog, ManageDialog, AuthenticatorAppDialog, PhoneDialog, EmailDialog, QuestionsDialog, SmsDialog]) {
       this.addDialog(new dialog(deps));
     }
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
     this.initialDialogId = ROUTE;
-    this.commands = [{ pattern: MANAGE, dialogId: MANAGE_DIALOG }];
+    // By text, the SMS menu stands for every card dialog (none of which may show an app's key there).
+    const byChannel = (dialogId: string) => (context: TurnContext) => (supportsCards(context.activity.channelId) ? dialogId : SMS_DIALOG);
+    this.commands = [
+      { pattern: MANAGE, dialogId: byChannel(MANAGE_DIALOG) },
+      { pattern: MENU, dialogId: byChannel(MANAGE_DIALOG) },
+    ];
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    if (!supportsCards(step.context.activity.channelId)) return step.beginDialog(SMS_DIALOG);
     const profile = this.deps.profile(step.context);
     return step.beginDialog(this.deps.service.isComplete(profile) ? MANAGE_DIALOG : WIZARD_DIALOG);
   }

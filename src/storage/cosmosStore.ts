@@ -2,7 +2,7 @@ import type { Agent } from 'node:https';
 import { type Container, CosmosClient, type CosmosClientOptions, type Database, ErrorResponse } from '@azure/cosmos';
 import { AppError, PreconditionFailedError } from '../errors';
 import type { Clock } from '../verification/ports';
-import type { Collection, DocumentStore, StoredDocument, WriteOptions } from './store';
+import { COLLECTIONS, type Collection, type DocumentStore, type StoredDocument, type WriteOptions } from './store';
 
 /** How a document sits in Cosmos DB: the value wrapped with its partition key and expiry. */
 interface Envelope<T> {
@@ -27,8 +27,6 @@ export interface CosmosSettings {
   /** Told the request units of every operation, for the per-turn cost. */
   readonly onCharge?: (requestUnits: number) => void;
 }
-
-const COLLECTIONS: readonly Collection[] = ['state', 'counters', 'audit', 'qr'];
 
 /** Service busy after the SDK's own retries: the person is told to try again in a minute. */
 export class StoreThrottledError extends AppError {

@@ -6,9 +6,12 @@
 
 /**
  * `state`: one document per person (profile + dialogs); `counters`: rate-limit
- * windows; `audit`: the audit log; `qr`: single-use QR image links.
+ * windows and SMS opt-outs; `audit`: the audit log; `qr`: single-use QR image
+ * links; `aliases`: who a phone number or UPN belongs to (for texts);
+ * `tickets`: help-desk tickets.
  */
-export type Collection = 'state' | 'counters' | 'audit' | 'qr';
+export const COLLECTIONS = ['state', 'counters', 'audit', 'qr', 'aliases', 'tickets'] as const;
+export type Collection = (typeof COLLECTIONS)[number];
 
 export interface StoredDocument<T> {
   readonly value: T;

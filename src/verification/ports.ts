@@ -74,6 +74,7 @@ export interface AuditEvent {
     | 'verification.failed'
     | 'account.locked'
     | 'questions.checked'
+    | 'phone.proven'
     | 'escalation'
     | 'admin.action';
   readonly result: 'success' | 'failure';

@@ -78,6 +78,8 @@ export interface PendingCode {
   readonly channel: CodeChannel;
   /** A method this one replaces once proven (a changed number is a new binding). */
   readonly replaces?: string;
+  /** A registered phone being proven again (account recovery), not a new method. */
+  readonly proves?: string;
   /** Keyed hash of the current code; a resend replaces it. */
   codeHash?: string;
   /** Voice: keyed hash of the token in the call's webhook URLs. */
@@ -124,6 +126,24 @@ export interface SecurityInfoProfile {
   };
   /** Where the last code or call went, and when: the resend cooldown outlives a voided challenge. */
   lastSend?: { readonly destination: string; readonly at: number };
+  /** Account recovery in progress (a lost authenticator app): what has been proven, and when. */
+  recovery?: Recovery;
+}
+
+/**
+ * Recovery of an account whose authenticator app is lost: possession of a
+ * registered phone, then security questions. Answers are never kept; only
+ * whether all of them were right so far.
+ */
+export interface Recovery {
+  /** When a code texted to a registered phone came back. */
+  readonly phoneProvenAt: number;
+  /** The questions asked, in order, and how many were answered. */
+  questionIds: string[];
+  answered: number;
+  allRight: boolean;
+  /** When every question was answered right. */
+  answersProvenAt?: number;
 }
 
 export function newProfile(person: {

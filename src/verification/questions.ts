@@ -123,3 +123,8 @@ export async function answerMatches(stored: SecurityAnswer, answer: string): Pro
   const actual = await scrypt(normaliseAnswer(answer), Buffer.from(stored.salt, 'base64'), expected.length, SCRYPT);
   return timingSafeEqual(expected, actual);
 }
+
+/** How many registered questions a check asks: two, or every one when fewer are registered. */
+export function questionsToCheck(method: { readonly answers: readonly unknown[] }): number {
+  return Math.min(2, method.answers.length);
+}

@@ -9,11 +9,20 @@ import type {
   PendingCode,
   PhoneKind,
   PhoneVariant,
+  Recovery,
   SecurityInfoProfile,
   SecurityMethod,
 } from './profile';
 import { isPhoneMethod, totpContext } from './profile';
-import { type AnswerProblem, answerMatches, checkAnswers, hashAnswer, questionCatalogue, type SecurityQuestion } from './questions';
+import {
+  type AnswerProblem,
+  answerMatches,
+  checkAnswers,
+  hashAnswer,
+  questionCatalogue,
+  questionsToCheck,
+  type SecurityQuestion,
+} from './questions';
 import type { SecretBox } from './secretBox';
 import { checkTotp, isCodeShaped, normaliseCode, otpauthUri, TOTP_SECRET_BYTES, toBase32 } from './totp';
 
@@ -22,6 +31,8 @@ const MINUTE = 60 * SECOND;
 const DAY = 24 * 60 * MINUTE;
 /** Change notices per person per UTC day (each goes to every registered phone and email). */
 const NOTICES_PER_DAY = 20;
+/** How long a proven phone, then proven answers, stay good for finishing a recovery. */
+const RECOVERY_MINUTES = 15;
 
 export interface VerificationDeps {
   readonly clock: Clock;
@@ -517,7 +528,7 @@ export class VerificationService {
   }
 
   /** Picks `count` of the registered questions at random, for a recovery check. */
-  questionsToAsk(profile: SecurityInfoProfile, count: number): SecurityQuestion[] {
+  private questionsToAsk(profile: SecurityInfoProfile, count: number): SecurityQuestion[] {
     const method = profile.methods.find((m) => m.kind === 'securityQuestions');
     if (!method) return [];
     const ids = [...method.answers.map((a) => a.questionId)];
@@ -529,34 +540,103 @@ export class VerificationService {
     return ids.slice(0, count).flatMap((id) => catalogue.filter((q) => q.id === id));
   }
 
-  /** Checks answers to asked questions; every one must match. A failure counts on the account throttle. */
-  async checkSecurityAnswers(
-    profile: SecurityInfoProfile,
-    answers: ReadonlyArray<{ questionId: string; answer: string }>,
-    via: string,
-  ): Promise<{ status: 'verified' } | { status: 'wrong' } | LockedResult> {
+  // ---- Recovery (a lost authenticator app) ----------------------------------
+
+  /**
+   * Texts a code to a registered phone to prove the person holds it again:
+   * the first half of recovery. Only phones that can receive texts.
+   */
+  async startPhoneProof(profile: SecurityInfoProfile, e164: string): Promise<SendResult> {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
+    const method = profile.methods.find((m) => (m.kind === 'phone' || m.kind === 'alternatePhone') && m.e164 === e164);
+    if (!method || !isPhoneMethod(method)) return { status: 'notAllowed' };
+    return this.startChallenge(profile, { methodKind: method.kind, destination: e164, channel: 'sms', proves: method.id });
+  }
+
+  /**
+   * The next security question of a recovery, once a phone was proven (by a
+   * code in the last RECOVERY_MINUTES). Answers come one at a time; the
+   * verdict comes only after the last one, so no single answer is confirmed.
+   */
+  recoveryQuestion(
+    profile: SecurityInfoProfile,
+  ): { status: 'ask'; question: SecurityQuestion; number: number; of: number } | { status: 'noQuestions' } | { status: 'notProven' } {
+    const recovery = this.freshRecovery(profile);
+    if (!recovery) return { status: 'notProven' };
     const method = profile.methods.find((m) => m.kind === 'securityQuestions');
-    // At least two different registered questions (or all of them, if fewer), each once.
-    const needed = Math.min(2, method?.answers.length ?? 0);
-    const distinct = new Set(answers.map((a) => a.questionId));
-    if (!method || distinct.size !== answers.length || answers.length < needed || needed === 0) {
-      return (await this.registerFailure(profile, 'securityQuestions', via)) ?? { status: 'wrong' };
+    if (!method) return { status: 'noQuestions' };
+    if (recovery.questionIds.length === 0 || recovery.answered >= recovery.questionIds.length) {
+      recovery.questionIds = this.questionsToAsk(profile, questionsToCheck(method)).map((q) => q.id);
+      recovery.answered = 0;
+      recovery.allRight = true;
     }
-    const results = await Promise.all(
-      answers.map(async (given) => {
-        const stored = method?.answers.find((a) => a.questionId === given.questionId);
-        return stored ? answerMatches(stored, given.answer) : false;
-      }),
-    );
-    const ok = answers.length > 0 && results.every(Boolean);
-    await this.record(profile, 'questions.checked', ok ? 'success' : 'failure', via);
-    if (ok) {
+    const id = recovery.questionIds[recovery.answered]!;
+    const question = this.securityQuestions().find((q) => q.id === id)!;
+    return { status: 'ask', question, number: recovery.answered + 1, of: recovery.questionIds.length };
+  }
+
+  /** Takes the answer to the question `recoveryQuestion` asked; after the last one, all must have been right. */
+  async answerRecoveryQuestion(
+    profile: SecurityInfoProfile,
+    answer: string,
+    via: string,
+  ): Promise<{ status: 'next' } | { status: 'verified' } | { status: 'wrong' } | { status: 'notProven' } | LockedResult> {
+    const locked = this.lockStatus(profile);
+    if (locked) return locked;
+    const recovery = this.freshRecovery(profile);
+    const method = profile.methods.find((m) => m.kind === 'securityQuestions');
+    const id = recovery?.questionIds[recovery.answered];
+    const stored = id && method?.kind === 'securityQuestions' ? method.answers.find((a) => a.questionId === id) : undefined;
+    if (!recovery || !stored) return { status: 'notProven' };
+    recovery.allRight = (await answerMatches(stored, answer)) && recovery.allRight;
+    recovery.answered += 1;
+    if (recovery.answered < recovery.questionIds.length) return { status: 'next' };
+    await this.record(profile, 'questions.checked', recovery.allRight ? 'success' : 'failure', via);
+    if (recovery.allRight) {
+      recovery.answersProvenAt = this.deps.clock.now();
       this.registerSuccess(profile);
       return { status: 'verified' };
     }
+    recovery.questionIds = [];
     return (await this.registerFailure(profile, 'securityQuestions', via)) ?? { status: 'wrong' };
+  }
+
+  /**
+   * Removes lost authenticator apps once recovery is complete (a phone and
+   * the questions proven in the last RECOVERY_MINUTES). Unlike a deletion, it
+   * may leave the person short of the policy: the app is gone either way, and
+   * they are told how to set up a new one.
+   */
+  async removeLostApps(
+    profile: SecurityInfoProfile,
+    via: string,
+  ): Promise<{ status: 'removed'; apps: string[] } | { status: 'notProven' }> {
+    const recovery = this.freshRecovery(profile);
+    if (!recovery?.answersProvenAt) return { status: 'notProven' };
+    const apps = profile.methods.filter((m) => m.kind === 'authenticatorApp');
+    const recipients = [...profile.methods];
+    profile.methods = profile.methods.filter((m) => m.kind !== 'authenticatorApp');
+    if (apps.some((a) => a.id === profile.defaultMethodId)) {
+      profile.defaultMethodId = undefined;
+      profile.defaultVariant = undefined;
+    }
+    profile.pendingApp = undefined;
+    profile.recovery = undefined;
+    for (const app of apps) await this.record(profile, 'method.deleted', 'success', via, app, 'lost; removed after recovery');
+    if (apps.length > 0) await this.notifyChange(profile, 'authenticator app removed', { recipients });
+    return { status: 'removed', apps: apps.map((a) => (a.kind === 'authenticatorApp' ? a.appName : '')) };
+  }
+
+  private freshRecovery(profile: SecurityInfoProfile): Recovery | undefined {
+    const recovery = profile.recovery;
+    if (!recovery) return undefined;
+    const since = this.deps.clock.now() - RECOVERY_MINUTES * MINUTE;
+    if (recovery.phoneProvenAt < since || (recovery.answersProvenAt !== undefined && recovery.answersProvenAt < since)) {
+      profile.recovery = undefined;
+      return undefined;
+    }
+    return recovery;
   }
 
   // ---- Deleting ---------------------------------------------------------------
@@ -601,7 +681,7 @@ export class VerificationService {
 
   private async startChallenge(
     profile: SecurityInfoProfile,
-    target: Pick<PendingCode, 'methodKind' | 'destination' | 'channel' | 'extension' | 'replaces'>,
+    target: Pick<PendingCode, 'methodKind' | 'destination' | 'channel' | 'extension' | 'replaces' | 'proves'>,
   ): Promise<SendResult> {
     // The cooldown holds for the destination even after its challenge was voided or abandoned.
     if (profile.lastSend?.destination === target.destination) {
@@ -701,6 +781,14 @@ export class VerificationService {
   /** A proven challenge becomes a method; a method it replaces goes (keeping the default on the new one). */
   private async completeChallenge(profile: SecurityInfoProfile, pending: PendingCode, via: string): Promise<SecurityMethod> {
     const addedAt = this.deps.clock.now();
+    const proven = pending.proves ? profile.methods.find((m) => m.id === pending.proves) : undefined;
+    if (proven) {
+      profile.pendingCode = undefined;
+      profile.recovery = { phoneProvenAt: addedAt, questionIds: [], answered: 0, allRight: false };
+      this.registerSuccess(profile);
+      await this.record(profile, 'phone.proven', 'success', via, proven);
+      return proven;
+    }
     const method: SecurityMethod =
       pending.methodKind === 'email'
         ? { id: pending.id, kind: 'email', address: pending.destination, addedAt }
@@ -713,6 +801,8 @@ export class VerificationService {
             addedAt,
           };
     profile.pendingCode = undefined;
+    // A phone proven by a code or a call is also the first half of a recovery.
+    if (pending.methodKind !== 'email') profile.recovery = { phoneProvenAt: addedAt, questionIds: [], answered: 0, allRight: false };
     const replaced = pending.replaces ? profile.methods.find((m) => m.id === pending.replaces) : undefined;
     const recipients = [...profile.methods];
     if (replaced) {

@@ -54,6 +54,14 @@ export class BotFixture {
     await this.app.close();
     await this.launch();
     this.client.appUrl = this.app.url;
+    // Ready when it answers its health check, as behind a load balancer (a kept-alive socket to the old one may fail first).
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if ((await fetch(`${this.app.url}/healthz`)).ok) return;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
   }
 
   async stop(): Promise<void> {

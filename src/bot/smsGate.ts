@@ -1,0 +1,108 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
+import type { Directory } from '../directory';
+import type { Logger } from '../log';
+import type { Aliases } from '../storage/aliases';
+import type { Clock, Counters } from '../verification/ports';
+import type { SecretBox } from '../verification/secretBox';
+import type { Person } from './identity';
+
+/** Texts one number may send in ten minutes; beyond, one warning, then silence (no SMS pumping through us). */
+export const TEXTS_PER_TEN_MINUTES = 20;
+const TEN_MINUTES = 10 * 60_000;
+
+// The carriers' keywords (CTIA); Twilio acts on the same ones.
+const STOP = /^(stop|stopall|unsubscribe|cancel|end|quit|optout|revoke)$/i;
+const START = /^(start|unstop)$/i;
+const HELP = /^(help|info)$/i;
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export interface SmsGateDeps {
+  readonly aliases: Aliases;
+  readonly directory: Directory;
+  readonly counters: Counters;
+  readonly secretBox: SecretBox;
+  readonly clock: Clock;
+  readonly log: Logger;
+  readonly orgName: string;
+  /** How to reach the help desk, said to people the bot cannot help by text. */
+  readonly helpDesk: string;
+}
+
+/** Whom a text is from, when the gate lets it through. */
+export interface SmsSender {
+  readonly personId: string;
+  /** The directory's entry, for a person met for the first time. */
+  readonly person?: Person & { readonly role: string };
+}
+
+/**
+ * What every text passes before the dialogs (Twilio's webhook and Azure's
+ * SMS channel alike): the per-number limit, STOP / START / HELP, opt-outs,
+ * and who the number belongs to. It answers what it handles itself; an
+ * unknown number gets one neutral reply that says nothing of any account.
+ */
+export class SmsGate {
+  constructor(private readonly deps: SmsGateDeps) {}
+
+  async admit(context: TurnContext): Promise<SmsSender | undefined> {
+    const { activity } = context;
+    const number = activity.from?.id ?? '';
+    if (!E164.test(number)) {
+      this.deps.log.warn({ channelId: activity.channelId }, 'text from a sender that is not a phone number ignored');
+      return undefined;
+    }
+    // A wake-up (a call answered) is ours, not the person's: no limit, no keywords.
+    if (activity.type !== ActivityTypes.Message) return this.identify(number);
+
+    const { aliases, counters, secretBox, clock, orgName } = this.deps;
+    const window = (Math.floor(clock.now() / TEN_MINUTES) + 1) * TEN_MINUTES;
+    const count = await counters.increment(`texts:in:${secretBox.keyedHash(number)}`, window);
+    if (count > TEXTS_PER_TEN_MINUTES) {
+      this.deps.log.warn({ count }, 'texts from one number over the limit');
+      if (count === TEXTS_PER_TEN_MINUTES + 1) await context.sendActivity('Too many messages. Please wait 10 minutes, then try again.');
+      return undefined;
+    }
+    const text = (activity.text ?? '').trim();
+    if (STOP.test(text)) {
+      await aliases.setOptedOut(number, true, clock.now());
+      await context.sendActivity(
+        `You're unsubscribed from ${orgName} security info texts, sign-in codes included. Reply START to get them again.`,
+      );
+      return undefined;
+    }
+    if (START.test(text)) {
+      await aliases.setOptedOut(number, false, clock.now());
+      await context.sendActivity(`You're subscribed to ${orgName} security info texts again. Reply MENU to see what I can do.`);
+      return undefined;
+    }
+    if (HELP.test(text)) {
+      await context.sendActivity(
+        `${orgName} security info: reply MENU for your options. Help desk: ${this.deps.helpDesk}. Reply STOP to stop texts.`,
+      );
+      return undefined;
+    }
+    // An opted-out number gets nothing but the answers to its keywords.
+    if (await aliases.isOptedOut(number)) return undefined;
+    const sender = await this.identify(number);
+    if (!sender) {
+      await context.sendActivity(
+        `${orgName} security info helps by text only from phones registered to an account. ` +
+          `Say "security info" to us in Teams, or contact the help desk: ${this.deps.helpDesk}.`,
+      );
+    }
+    return sender;
+  }
+
+  /** A registered phone first; else a phone on file in the directory. */
+  private async identify(number: string): Promise<SmsSender | undefined> {
+    const registered = await this.deps.aliases.personOfPhone(number);
+    if (registered) return { personId: registered };
+    const entry = this.deps.directory.findByPhone(number);
+    if (!entry) return undefined;
+    const known = await this.deps.aliases.personOfUpn(entry.upn);
+    return {
+      personId: known ?? `upn:${entry.upn}`,
+      person: { id: known ?? `upn:${entry.upn}`, upn: entry.upn, displayName: entry.displayName, upnVerified: true, role: entry.role },
+    };
+  }
+}

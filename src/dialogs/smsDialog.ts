@@ -1,0 +1,189 @@
+import type { DialogContext } from 'botbuilder-dialogs';
+import { lockedMessage } from './authenticatorAppDialog';
+import type { FlowTurn, Screen, Transition } from './cardFlowDialog';
+import { CodeChallengeDialog, type CodeData } from './codeChallengeDialog';
+import type { DialogDeps } from './deps';
+import { APP_NEEDS_A_SCREEN, defaultSignIn, methodRows } from './labels';
+
+export const SMS_DIALOG = 'sms';
+
+interface SmsData extends CodeData {
+  /** The number texting: the conversation itself. */
+  number: string;
+  /** Said at the top of the next menu. */
+  notice: string;
+  /** The code out there proves the phone for a recovery, not a new method. */
+  recovering: boolean;
+}
+
+/**
+ * What a person can do by text alone: register the phone they text from,
+ * recover from a lost authenticator app (a code to this phone, then security
+ * questions, then the app removed), see their security info. An app is never
+ * set up by text: its key must not travel by SMS.
+ */
+export class SmsDialog extends CodeChallengeDialog<SmsData> {
+  protected readonly firstScreen = 'menu';
+  protected readonly title = 'Phone';
+  protected readonly codeSource = 'the text message';
+
+  protected readonly screens: Record<string, Screen<SmsData>> = {
+    menu: {
+      show: (turn) => {
+        const profile = this.deps.profile(turn.context);
+        const notice = turn.data.notice;
+        turn.data.notice = '';
+        return {
+          card: 'smsMenu',
+          data: {
+            orgName: this.deps.orgName,
+            notice,
+            canRegister: this.phoneKindToAdd(turn) !== undefined,
+            hasApp: profile.methods.some((m) => m.kind === 'authenticatorApp'),
+          },
+        };
+      },
+      on: {
+        registerPhone: (turn) => this.registerPhone(turn),
+        lostApp: (turn) => this.lostApp(turn),
+        setUpApp: () => ({ say: APP_NEEDS_A_SCREEN }),
+        myInfo: (turn) => ({ say: this.summary(turn) }),
+        done: () => ({ end: { closed: true }, say: 'OK. Text MENU any time to come back.' }),
+      },
+    },
+    ...this.codeScreens,
+    question: {
+      show: (turn) => {
+        const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context));
+        const question = asked.status === 'ask' ? asked : undefined;
+        return {
+          card: 'smsQuestion',
+          data: { number: question?.number ?? 1, of: question?.of ?? 1, question: question?.question.text ?? '' },
+          textAction: 'answer',
+          textInput: 'answer',
+        };
+      },
+      on: {
+        answer: (turn, reply) => this.answer(turn, reply.values.answer ?? ''),
+        menu: (turn) => this.toMenu(turn),
+      },
+    },
+    confirmRemoval: {
+      show: (turn) => {
+        const apps = this.deps.profile(turn.context).methods.flatMap((m) => (m.kind === 'authenticatorApp' ? [m.appName] : []));
+        return {
+          card: 'smsConfirm',
+          data: {
+            message: `Thanks, that's you. Remove ${apps.join(' and ')}? Codes from the lost phone will stop working.`,
+            confirm: 'Remove it',
+          },
+        };
+      },
+      on: {
+        confirm: (turn) => this.removeLostApps(turn),
+        menu: (turn) => this.toMenu(turn),
+      },
+    },
+  };
+
+  constructor(deps: DialogDeps) {
+    super(SMS_DIALOG, deps);
+  }
+
+  protected initialData(dc: DialogContext): SmsData {
+    return { progress: [], number: dc.context.activity.from.id, notice: '', recovering: false };
+  }
+
+  /** A proven code: a new phone goes back to the menu; a recovery goes on to the questions. */
+  protected override onVerified(turn: FlowTurn<SmsData>): Transition {
+    if (turn.data.recovering) return this.askQuestions(turn);
+    return this.toMenu(turn, `Your phone ${turn.data.masked} is registered. You can now get sign-in codes by text.`);
+  }
+
+  /** The kind this number would be added as: the phone, else the alternate phone; none when it is registered already. */
+  private phoneKindToAdd(turn: FlowTurn<SmsData>): 'phone' | 'alternatePhone' | undefined {
+    const profile = this.deps.profile(turn.context);
+    if (profile.methods.some((m) => 'e164' in m && m.e164 === turn.data.number)) return undefined;
+    const addable = this.deps.service.addableMethods(profile);
+    return addable.includes('phone') ? 'phone' : addable.includes('alternatePhone') ? 'alternatePhone' : undefined;
+  }
+
+  private async registerPhone(turn: FlowTurn<SmsData>): Promise<Transition> {
+    const kind = this.phoneKindToAdd(turn);
+    if (!kind) return { say: 'This phone is registered already, or you have as many phones as you can.' };
+    turn.data.recovering = false;
+    const result = await this.deps.service.startPhone(this.deps.profile(turn.context), {
+      number: turn.data.number,
+      country: this.deps.service.policy.phone.defaultCountry,
+      channel: 'sms',
+      kind,
+    });
+    return this.afterSend(turn, result, 'enterCode');
+  }
+
+  private async lostApp(turn: FlowTurn<SmsData>): Promise<Transition> {
+    const profile = this.deps.profile(turn.context);
+    if (!profile.methods.some((m) => m.kind === 'authenticatorApp')) return { say: 'You have no authenticator app registered.' };
+    if (!profile.methods.some((m) => m.kind === 'securityQuestions')) {
+      return {
+        say: `To remove a lost app by text, I need your security questions, and you have none. Contact the help desk: ${this.deps.helpDesk}.`,
+      };
+    }
+    if (this.deps.service.recoveryQuestion(profile).status === 'ask') return this.askQuestions(turn);
+    // First, a code to this phone: a text can claim any sender, only the phone's holder reads the reply.
+    const result = await this.deps.service.startPhoneProof(profile, turn.data.number);
+    if (result.status === 'notAllowed') {
+      return { say: 'First register this phone (it proves the texts come from you), then choose this again.' };
+    }
+    turn.data.recovering = true;
+    return this.afterSend(turn, result, 'enterCode');
+  }
+
+  private askQuestions(turn: FlowTurn<SmsData>): Transition {
+    const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context));
+    if (asked.status !== 'ask') return this.toMenu(turn, 'That took too long. Please start again.');
+    return { go: 'question', instead: true };
+  }
+
+  private async answer(turn: FlowTurn<SmsData>, answer: string): Promise<Transition> {
+    const result = await this.deps.service.answerRecoveryQuestion(this.deps.profile(turn.context), answer, 'sms');
+    switch (result.status) {
+      case 'next':
+        return { again: true };
+      case 'verified':
+        return { go: 'confirmRemoval', instead: true };
+      case 'wrong':
+        return this.toMenu(
+          turn,
+          `Those answers don't match the ones on file, so nothing changed. Try again, or contact the help desk: ${this.deps.helpDesk}.`,
+        );
+      case 'notProven':
+        return this.toMenu(turn, 'That took too long. Please start again.');
+      case 'locked':
+        return { end: { locked: true }, say: lockedMessage(result.until, this.deps.clock.now()) };
+    }
+  }
+
+  private async removeLostApps(turn: FlowTurn<SmsData>): Promise<Transition> {
+    const result = await this.deps.service.removeLostApps(this.deps.profile(turn.context), 'sms');
+    if (result.status !== 'removed') return this.toMenu(turn, 'That took too long. Please start again.');
+    turn.data.recovering = false;
+    return this.toMenu(
+      turn,
+      `${result.apps.join(' and ')} removed. To set up your new phone's app, open Microsoft Teams on a computer or the new phone and say "security info" to me. Until then, sign in with a code texted here.`,
+    );
+  }
+
+  /** Back to the menu, with what happened said at its top. */
+  private toMenu(turn: FlowTurn<SmsData>, notice = ''): Transition {
+    turn.data.notice = notice;
+    return { go: 'menu', instead: true };
+  }
+
+  private summary(turn: FlowTurn<SmsData>): string {
+    const profile = this.deps.profile(turn.context);
+    if (profile.methods.length === 0) return 'You have no security info yet.';
+    const rows = methodRows(profile).map((r) => `${r.label}: ${r.detail}`);
+    return [...rows, `Default sign-in: ${defaultSignIn(this.deps.service, profile)}`].join('\n');
+  }
+}

@@ -1,0 +1,245 @@
+import twilio from 'twilio';
+import { smsLength } from '../../src/channels/smsText';
+import { appCodeFor } from '../support/authenticatorApp';
+import { BotClient, TEAMS_USER } from '../support/botClient';
+import { BotFixture } from '../support/botFixture';
+import { cardOf, cardText, imageOf } from '../support/cards';
+import { FrozenClock } from '../support/clock';
+import { decodeQrDataUri } from '../support/qr';
+import { TwilioDouble } from '../support/twilioDouble';
+
+const SID = `AC${'3'.repeat(32)}`;
+const TOKEN = 'sms-auth-token';
+const BOT_NUMBER = '+14255550199';
+const SAM = { phone: '+12015550142', upn: 'sam.student@contoso.edu' }; // on file in the sample directory
+const ADELE_PHONE = '+12015550123';
+
+describe('the assistant by SMS (Twilio webhook, the real SDK against a local double)', () => {
+  let bot: BotFixture;
+  let double: TwilioDouble;
+  const clock = new FrozenClock(Date.now());
+
+  beforeAll(async () => {
+    double = await new TwilioDouble().start();
+    bot = await BotFixture.start(
+      {
+        TWILIO_ACCOUNT_SID: SID,
+        TWILIO_AUTH_TOKEN: TOKEN,
+        TWILIO_FROM_NUMBER: BOT_NUMBER,
+        TWILIO_API_BASE_URL: double.url,
+        HELPDESK_CONTACT: '+1 425 555 0111',
+      },
+      { clock },
+      { publicUrl: true },
+    );
+  });
+  afterAll(async () => {
+    await bot.stop();
+    await double.stop();
+  });
+
+  /** Texts the bot as Twilio delivers a text: a signed, form-encoded POST; returns the TwiML replies. */
+  async function text(from: string, body: string, options: { token?: string; signedFor?: string } = {}) {
+    const url = `${bot.publicBaseUrl}/api/sms`;
+    const params = { MessageSid: `SM${Math.random().toString(16).slice(2)}`, AccountSid: SID, From: from, To: BOT_NUMBER, Body: body };
+    const response = await fetch(`${bot.app.url}/api/sms`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(options.token ?? TOKEN, options.signedFor ?? url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    const xml = await response.text();
+    const messages = [...xml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) =>
+      m[1]!
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&apos;/g, "'")
+        .replace(/&amp;/g, '&'),
+    );
+    return { status: response.status, messages, all: messages.join('\n') };
+  }
+
+  /** The code Twilio was last asked to text to `to`. */
+  function textedCode(to: string): string {
+    const sent = double.messages().filter((m) => m.form.To === to);
+    const match = /\b(\d{6})\b/.exec(sent.at(-1)?.form.Body ?? '');
+    if (!match) throw new Error(`no code texted to ${to}`);
+    return match[1]!;
+  }
+
+  it('answers an unknown number with one neutral reply that says nothing of any account', async () => {
+    const stranger = await text('+12015550177', 'hello');
+    const another = await text('+447400123456', 'menu');
+    expect(stranger.status).toBe(200);
+    expect(stranger.messages).toHaveLength(1);
+    expect(stranger.all).toContain('contact the help desk: +1 425 555 0111');
+    expect(another.messages).toEqual(stranger.messages);
+    expect(stranger.all).not.toMatch(/not found|no account|unknown/i);
+  });
+
+  it('refuses unsigned, wrongly signed and malformed webhooks: nothing happens', async () => {
+    const unsigned = await fetch(`${bot.app.url}/api/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ From: SAM.phone, To: BOT_NUMBER, Body: 'menu', MessageSid: 'SM1' }).toString(),
+    });
+    expect(unsigned.status).toBe(403);
+    expect((await text(SAM.phone, 'menu', { token: 'another-token' })).status).toBe(403);
+    expect((await text(SAM.phone, 'menu', { signedFor: `${bot.publicBaseUrl}/api/other` })).status).toBe(403);
+    expect(double.messages()).toHaveLength(0);
+  });
+
+  it('registers the phone it is texted from, by a code texted to it, in one-segment replies', async () => {
+    const menu = await text(SAM.phone, 'hi');
+    expect(menu.all).toBe(
+      [
+        'Contoso security info',
+        'Reply with a number:',
+        '1. Register this phone',
+        '2. Set up an authenticator app',
+        '3. See my security info',
+        '4. Done',
+      ].join('\n'),
+    );
+    const sent = await text(SAM.phone, '1');
+    expect(sent.all).toContain('We just sent a 6 digit code to +1 *** *** 0142');
+    expect(double.messages().at(-1)?.form).toMatchObject({ To: SAM.phone, From: BOT_NUMBER });
+
+    expect((await text(SAM.phone, '000000')).all).toContain("That code didn't work");
+    const registered = await text(SAM.phone, textedCode(SAM.phone));
+    expect(registered.all).toContain('Your phone +1 *** *** 0142 is registered.');
+    expect(registered.all).not.toContain('Register this phone');
+
+    for (const message of [...menu.messages, ...sent.messages, ...registered.messages]) {
+      expect(smsLength(message)).toEqual({ length: message.length, segment: 160 }); // GSM-7: bullets became *
+      expect(message.length).toBeLessThanOrEqual(160);
+    }
+  });
+
+  it('never sets up an authenticator app by text: it says where to do it', async () => {
+    const menu = await text(SAM.phone, 'menu');
+    const option = /(\d)\. Set up an authenticator app/.exec(menu.all)![1]!;
+    const reply = await text(SAM.phone, option);
+    expect(reply.all).toContain('its key must never travel by text');
+    expect(reply.all).toContain('open Microsoft Teams');
+    expect(
+      double
+        .messages()
+        .map((m) => m.form.Body)
+        .join('\n'),
+    ).not.toMatch(/otpauth|secret/i);
+  });
+
+  it('keeps the conversation by number across a restart, and Teams then shows the same security info', async () => {
+    await bot.restart();
+    const menu = await text(SAM.phone, 'menu');
+    expect(menu.all).not.toContain('Register this phone');
+    const info = await text(SAM.phone, /(\d)\. See my security info/.exec(menu.all)![1]!);
+    expect(info.all).toContain('Phone: +1 *** *** 0142');
+
+    const samInTeams = { id: '29:sam', name: 'Sam Student', aadObjectId: '0c2b7f3e-1111-4c0e-9b4a-6a1d2e3f4a5b' };
+    bot.connector.addMember({ ...samInTeams, userPrincipalName: SAM.upn });
+    const teams = new BotClient(bot.app.url, bot.connector, samInTeams);
+    await teams.send({ text: 'security info' });
+    expect(cardText(teams.lastCard())).toContain('+1 ••• ••• 0142');
+
+    // And texts still reach the same person, now kept under their Teams identity.
+    const again = await text(SAM.phone, 'menu');
+    expect(again.all).not.toContain('Register this phone');
+  });
+
+  it('STOP opts the number out of every text, codes included, until START', async () => {
+    const stop = await text(SAM.phone, 'STOP');
+    expect(stop.all).toContain("You're unsubscribed");
+    expect((await text(SAM.phone, 'menu')).messages).toEqual([]);
+    const before = double.messages().length;
+    expect((await text(SAM.phone, 'HELP')).all).toContain('Help desk: +1 425 555 0111');
+    expect(double.messages()).toHaveLength(before);
+    const start = await text(SAM.phone, 'start');
+    expect(start.all).toContain('subscribed');
+    expect((await text(SAM.phone, 'menu')).all).toContain('Reply with a number:');
+  });
+
+  it('recovers from a lost authenticator app: a code to the phone, the questions, the app removed, how to re-enroll', async () => {
+    // Adele set up an app, a phone and security questions in Teams.
+    bot.connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
+    const teams = new BotClient(bot.app.url, bot.connector);
+    await teams.open();
+    await teams.click('Next');
+    await teams.click('Next');
+    await teams.click('Next');
+    const uri = decodeQrDataUri(String(imageOf(teams.lastCard())?.url));
+    await teams.click('Next', { code: appCodeFor(uri, clock.now()) });
+    await teams.click('Next', { country: 'US', number: '201 555 0123', method: 'sms' });
+    await teams.click('Next', { code: textedCode(ADELE_PHONE) });
+    await teams.send({ text: 'security info' });
+    await teams.click('Add sign-in method');
+    await teams.click('Next', { method: 'securityQuestions' });
+    await teams.click('Done', { question1: 'q13', answer1: 'Rex', question2: 'q15', answer2: 'Lyon', question3: 'q3', answer3: 'Fiesta' });
+    clock.advance(30 * 60_000);
+
+    // Her phone is lost with the app on it; her number moves to a new phone, and she texts.
+    const menu = await text(ADELE_PHONE, 'menu');
+    const lost = /(\d)\. I lost my authenticator app/.exec(menu.all)![1]!;
+    expect((await text(ADELE_PHONE, lost)).all).toContain('We just sent a 6 digit code to +1 *** *** 0123');
+    const first = await text(ADELE_PHONE, textedCode(ADELE_PHONE));
+    const answers: Record<string, string> = { 'first pet': 'Rex', 'first job': 'Lyon', 'first car': 'Fiesta' };
+    const answerTo = (question: string) => Object.entries(answers).find(([key]) => question.includes(key))?.[1] ?? 'unknown';
+    expect(first.all).toMatch(/^Question 1 of 2: /);
+    const second = await text(ADELE_PHONE, answerTo(first.all));
+    expect(second.all).toMatch(/^Question 2 of 2: /);
+    const confirm = await text(ADELE_PHONE, answerTo(second.all));
+    expect(confirm.all).toContain("Thanks, that's you. Remove Microsoft Authenticator?");
+    const removed = await text(ADELE_PHONE, '1');
+    expect(removed.all).toContain('Microsoft Authenticator removed. To set up');
+    expect(removed.all).toContain('say "security info"');
+    expect(removed.all).not.toContain('I lost my authenticator app');
+
+    // Teams shows the app gone, and the wizard asks for a new one.
+    await teams.send({ text: 'security info' });
+    const manage = cardText(cardOf(bot.connector.received.at(-1)));
+    expect(manage).not.toContain('Microsoft Authenticator');
+    expect(manage).toContain('+1 ••• ••• 0123');
+  });
+
+  it('answers a flood from one number with one warning, then silence, and texts nothing out', async () => {
+    const flooder = '+12015550188';
+    const replies = [];
+    for (let i = 0; i < 25; i++) replies.push(await text(flooder, `hello ${i}`));
+    expect(replies.slice(0, 20).every((r) => r.messages.length === 1)).toBe(true);
+    expect(replies[20]!.all).toContain('Too many messages');
+    expect(replies.slice(21).every((r) => r.messages.length === 0)).toBe(true);
+  });
+});
+
+describe("Azure Bot Service's SMS channel on /api/messages", () => {
+  let bot: BotFixture;
+  beforeAll(async () => {
+    bot = await BotFixture.start();
+  });
+  afterAll(() => bot.stop());
+
+  const sms = (from: string, text: string) =>
+    bot.client.send({
+      channelId: 'sms',
+      from: { id: from, name: from },
+      recipient: { id: BOT_NUMBER, name: BOT_NUMBER },
+      conversation: { id: from, isGroup: false, conversationType: 'personal', name: '' },
+      channelData: undefined,
+      text,
+    });
+
+  it('runs the same gate and text dialogs: plain text replies, no cards', async () => {
+    const [menu] = await sms(SAM.phone, 'hello');
+    expect(menu?.attachments ?? []).toEqual([]);
+    expect(menu?.text).toContain('1. Register this phone');
+    const [stranger] = await sms('+12015550177', 'hello');
+    expect(stranger?.text).toContain('helps by text only from phones registered to an account');
+    const [stopped] = await sms(SAM.phone, 'stop');
+    expect(stopped?.text).toContain("You're unsubscribed");
+    expect(await sms(SAM.phone, 'menu')).toEqual([]);
+  });
+});
