@@ -1,6 +1,6 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationReference } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { CallResults } from './bot/callResults';
 import { CardRenderer } from './bot/cards';
 import { ChannelPresenter } from './bot/channels';
@@ -23,6 +23,8 @@ import { loadOrCreateDevKey } from './devKey';
 import { MainDialog } from './dialogs/mainDialog';
 import { Directory, loadDirectory, SAMPLE_DIRECTORY } from './directory';
 import { ConfigError } from './errors';
+import { HelpDesk, type Reach } from './helpdesk/helpDesk';
+import { TicketBook } from './helpdesk/tickets';
 import { createLogger, type Logger } from './log';
 import { loadPolicyFile } from './policyFile';
 import { createServer } from './server';
@@ -41,6 +43,8 @@ import { VerificationService } from './verification/service';
 export interface App {
   readonly url: string;
   readonly log: Logger;
+  /** Reposts the tickets nobody claimed (a timer calls it every minute; tests call it with a frozen clock). */
+  readonly helpDesk: Pick<HelpDesk, 'repostStale'>;
   close(): Promise<void>;
 }
 
@@ -89,9 +93,15 @@ export interface BotParts {
   readonly trustClientNames?: boolean;
   /** How QR codes reach the card (default: a PNG data URI inside it). */
   readonly qrImage?: (otpauthUri: string) => Promise<string>;
-  /** How people reach the help desk by themselves. */
-  readonly helpDeskContact?: string;
+  /** The help desk: how people reach it, its Teams channel, its agents, its webhook. */
+  readonly helpDesk?: Config['helpDesk'];
+  /** Runs a proactive turn in a conversation (agents' messages, ticket posts); absent in dialog tests. */
+  readonly reach?: Reach;
+  /** The bot's Microsoft App id, as the sender of help-desk channel posts. */
+  readonly appId?: string;
 }
+
+const NO_HELP_DESK: Config['helpDesk'] = { contact: 'your IT help desk', agentIds: [], repostMinutes: 15 };
 
 /** Services → dialogs → bot, over a store. The HTTP server and the dialog tests both start here. */
 export function composeBot(parts: BotParts) {
@@ -101,7 +111,7 @@ export function composeBot(parts: BotParts) {
   const counters = new StoreCounters(store);
   const aliases = new Aliases(store, parts.secretBox);
   const sender = honourOptOuts(parts.sender, aliases);
-  const helpDesk = parts.helpDeskContact ?? 'your IT help desk';
+  const helpDeskConfig = parts.helpDesk ?? NO_HELP_DESK;
   const service = new VerificationService({
     clock,
     random,
@@ -115,9 +125,26 @@ export function composeBot(parts: BotParts) {
   const directory = parts.directory ?? new Directory([]);
   const presenter = new ChannelPresenter(log);
   const state = new PersonState(store, aliases);
+  const cards = new CardRenderer();
+  const helpDesk = new HelpDesk({
+    tickets: new TicketBook(store, clock, random),
+    state,
+    service,
+    cards,
+    audit,
+    clock,
+    log,
+    reach: parts.reach ?? (async () => Promise.reject(new Error('no proactive messages here'))),
+    contact: helpDeskConfig.contact,
+    channel: helpDeskConfig.channel,
+    appId: parts.appId,
+    agentIds: helpDeskConfig.agentIds,
+    webhookUrl: helpDeskConfig.webhookUrl,
+    repostMinutes: helpDeskConfig.repostMinutes,
+  });
   const dialog = new MainDialog({
     service,
-    cards: new CardRenderer(),
+    cards,
     random,
     clock,
     orgName,
@@ -129,7 +156,9 @@ export function composeBot(parts: BotParts) {
     present: (context, card) => presenter.present(context, card),
     replace: (context, id, card) => presenter.replace(context, id, card),
     qrImage: parts.qrImage ?? qrPngDataUri,
-    helpDesk,
+    helpDesk: helpDeskConfig.contact,
+    note: (context, from, text) => state.note(context, { at: clock.now(), from, text }),
+    escalate: (context, reason) => helpDesk.escalate(context, reason),
   });
   const bot = new EnrollmentBot({
     state,
@@ -140,9 +169,12 @@ export function composeBot(parts: BotParts) {
     trustClientNames: parts.trustClientNames,
     allowedTenantId: parts.allowedTenantId,
     personOfUpn: (upn) => aliases.personOfUpn(upn),
-    sms: new SmsGate({ aliases, directory, counters, secretBox: parts.secretBox, clock, log, orgName, helpDesk }),
+    sms: new SmsGate({ aliases, directory, counters, secretBox: parts.secretBox, clock, log, orgName, helpDesk: helpDeskConfig.contact }),
+    helpDesk,
+    isLocked: (profile) => !!service.lockStatus(profile),
+    isCommand: (text) => dialog.isCommand(text),
   });
-  return { bot, service, state, audit, sender };
+  return { bot, service, state, audit, helpDesk };
 }
 
 /**
@@ -180,29 +212,6 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     );
   }
   const secretBox = new SecretBox(keys, random);
-  const qrLinks = config.qrImageMode === 'url' ? new QrLinks(store, secretBox, random, clock, config.publicBaseUrl) : undefined;
-  const {
-    bot,
-    service,
-    state,
-    audit,
-    sender: textSender,
-  } = composeBot({
-    qrImage: qrLinks ? (uri) => qrLinks.create(uri) : undefined,
-    store,
-    clock,
-    random,
-    log,
-    secretBox,
-    sender,
-    policy,
-    directory,
-    orgName: config.orgName,
-    allowedTenantId: config.allowedTenantId,
-    trustClientNames: !config.bot.appId,
-    helpDeskContact: config.helpDesk.contact,
-  });
-
   if (!config.bot.appId) {
     log.warn('MicrosoftAppId is not set: /api/messages accepts unauthenticated requests (local Emulator / Playground mode only).');
   }
@@ -215,15 +224,37 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
   );
   adapter.onTurnError = turnErrorHandler(log, random);
-  const smsAdapter = new TwilioSmsAdapter(textSender, log);
+  const smsAdapter = new TwilioSmsAdapter(honourOptOuts(sender, new Aliases(store, secretBox)), log);
   smsAdapter.onTurnError = turnErrorHandler(log, random);
   /** A proactive turn in a conversation: texts by Twilio's webhook through their adapter, the rest through Bot Framework. */
-  const wake = (reference: Partial<ConversationReference>) =>
+  const reach: Reach = (reference, logic) =>
     reference.serviceUrl === TWILIO_SMS_SERVICE_URL
-      ? smsAdapter.continueConversation(reference, (context) => bot.run(context))
-      : adapter.continueConversationAsync(config.bot.appId ?? '', reference, (context) => bot.run(context));
+      ? smsAdapter.continueConversation(reference, logic)
+      : adapter.continueConversationAsync(config.bot.appId ?? '', reference, logic);
+  const qrLinks = config.qrImageMode === 'url' ? new QrLinks(store, secretBox, random, clock, config.publicBaseUrl) : undefined;
+  const { bot, service, state, audit, helpDesk } = composeBot({
+    qrImage: qrLinks ? (uri) => qrLinks.create(uri) : undefined,
+    store,
+    clock,
+    random,
+    log,
+    secretBox,
+    sender,
+    policy,
+    directory,
+    orgName: config.orgName,
+    allowedTenantId: config.allowedTenantId,
+    trustClientNames: !config.bot.appId,
+    helpDesk: config.helpDesk,
+    reach,
+    appId: config.bot.appId,
+  });
+  if (config.helpDesk.channel || config.helpDesk.webhookUrl) {
+    const sweep = () => helpDesk.repostStale().catch((err) => log.error({ err }, 'could not repost unclaimed tickets'));
+    setInterval(sweep, 60_000).unref();
+  }
 
-  const calls = new CallResults({ state, service, log, wake });
+  const calls = new CallResults({ state, service, log, wake: (reference) => reach(reference, (context) => bot.run(context)) });
   const server = createServer({ adapter, bot, log, metering });
   registerVoiceRoutes(server, {
     calls,
@@ -250,6 +281,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   return {
     url,
     log,
+    helpDesk,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Kept-alive sockets would hold the port, and a client could send into one being torn down.

@@ -101,6 +101,21 @@ const samples: Record<CardName, object> = {
   smsMenu: { orgName: 'Contoso', notice: 'Your phone is registered.', canRegister: true, hasApp: true },
   smsQuestion: { number: 1, of: 2, question: 'What was the name of your first pet?' },
   smsConfirm: { message: 'Remove Microsoft Authenticator?', confirm: 'Remove it' },
+  ticket: {
+    id: 'HD-261128-K7Q2',
+    state: 'open',
+    reminder: true,
+    displayName: 'Adele Vance',
+    upn: 'adele.vance@contoso.com',
+    reasonText: 'Locked out after failed verifications',
+    channel: 'msteams',
+    opened: '2026-11-28 09:00 UTC',
+    agentName: '',
+    policyText: 'Sign-in: met · Password reset: not met · locked',
+    methodsText: 'Authenticator app: Microsoft Authenticator\n\nPhone: +1 ••• ••• 0123',
+    steps: ['Bot: [enterCode]', 'Person: [verify]', "Bot: That code didn't work."],
+  },
+  enterPass: { orgName: 'Contoso' },
 };
 
 const renderer = new CardRenderer();

@@ -24,7 +24,9 @@ export type CardName =
   | 'changeDefault'
   | 'smsMenu'
   | 'smsQuestion'
-  | 'smsConfirm';
+  | 'smsConfirm'
+  | 'ticket'
+  | 'enterPass';
 
 /** A choice a card offers, as text channels and typed replies see it. */
 export interface CardAction {

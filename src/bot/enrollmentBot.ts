@@ -1,5 +1,6 @@
 import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botbuilder';
 import { type Dialog, DialogSet } from 'botbuilder-dialogs';
+import type { HelpDesk } from '../helpdesk/helpDesk';
 import type { Logger } from '../log';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
 import { describePerson, type Person, personIdOf, tenantOf } from './identity';
@@ -24,6 +25,12 @@ export interface EnrollmentBotDeps {
   readonly personOfUpn: (upn: string) => Promise<string | undefined>;
   /** What every text passes first: limits, STOP / START / HELP, and who the number belongs to. */
   readonly sms: SmsGate;
+  /** Tickets, the help-desk channel, and the relay between agents and people. */
+  readonly helpDesk: HelpDesk;
+  /** Whether verification is locked for the person (a new lock opens a ticket). */
+  readonly isLocked: (profile: SecurityInfoProfile) => boolean;
+  /** Whether a text is one of the words that work from anywhere (not relayed to an agent). */
+  readonly isCommand: (text: string) => boolean;
 }
 
 /** The directory's description of a person met by SMS, for their new profile. */
@@ -38,14 +45,31 @@ export class EnrollmentBot extends ActivityHandler {
 
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
-    for (const name of ['state', 'dialog', 'log', 'orgName', 'roleOf', 'personOfUpn', 'sms'] as const) {
+    for (const name of [
+      'state',
+      'dialog',
+      'log',
+      'orgName',
+      'roleOf',
+      'personOfUpn',
+      'sms',
+      'helpDesk',
+      'isLocked',
+      'isCommand',
+    ] as const) {
       if (!deps[name]) throw new Error(`EnrollmentBot needs ${name}`);
     }
     this.dialogs = new DialogSet(deps.state.dialogStateAccessor()).add(deps.dialog);
 
     this.onMessage(async (context, next) => {
       await this.ensureProfile(context);
-      await this.runDialog(context, 'continueOrBegin');
+      const doc = this.deps.state.get(context);
+      // With an agent on the line, what the person writes is for the agent.
+      if (!(await this.deps.helpDesk.relayFromPerson(context, doc, this.deps.isCommand))) {
+        const lockedBefore = this.deps.isLocked(doc.profile!);
+        await this.runDialog(context, 'continueOrBegin');
+        if (!lockedBefore && doc.profile && this.deps.isLocked(doc.profile)) await this.deps.helpDesk.escalate(context, 'locked');
+      }
       await next();
     });
     this.onEvent(async (context, next) => {
@@ -66,6 +90,17 @@ export class EnrollmentBot extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     const { activity } = context;
+    if (this.deps.allowedTenantId && activity.channelId === 'msteams' && tenantOf(activity) !== this.deps.allowedTenantId) {
+      this.deps.log.warn({ channelId: activity.channelId, tenant: tenantOf(activity) }, 'activity from another tenant refused');
+      if (activity.type === ActivityTypes.Message) {
+        await context.sendActivity(`This assistant is only available to people of ${this.deps.orgName}.`);
+      }
+      return;
+    }
+    if (this.deps.helpDesk.isHelpDeskConversation(activity)) {
+      await this.deps.helpDesk.onAgentActivity(context);
+      return;
+    }
     if (
       activity.channelId === 'msteams' &&
       activity.conversation?.conversationType &&
@@ -74,13 +109,6 @@ export class EnrollmentBot extends ActivityHandler {
       // Security info is personal: never in a group chat or a team channel, where others would see it.
       if (activity.type === ActivityTypes.Message) {
         await context.sendActivity('I only help with security info in a personal chat. Open a chat with me to continue.');
-      }
-      return;
-    }
-    if (this.deps.allowedTenantId && activity.channelId === 'msteams' && tenantOf(activity) !== this.deps.allowedTenantId) {
-      this.deps.log.warn({ channelId: activity.channelId, tenant: tenantOf(activity) }, 'activity from another tenant refused');
-      if (activity.type === ActivityTypes.Message) {
-        await context.sendActivity(`This assistant is only available to people of ${this.deps.orgName}.`);
       }
       return;
     }

@@ -19,7 +19,20 @@ export interface PersonDocument {
   conversations: Record<string, Partial<ConversationReference>>;
   /** This person's document is now another one (first met by SMS, then in Teams). */
   movedTo?: string;
+  /** The last steps of their conversations, for the help desk: screens, the bot's words, the actions chosen. Never what was typed. */
+  journal?: JournalEntry[];
+  /** Their help-desk ticket, while it is open; `live` once an agent claimed it (messages are relayed). */
+  helpDesk?: { ticketId: string; live: boolean };
 }
+
+export interface JournalEntry {
+  readonly at: number;
+  readonly from: 'person' | 'bot';
+  readonly text: string;
+}
+
+/** How many steps the journal keeps. */
+const JOURNAL_LENGTH = 20;
 
 interface Loaded {
   readonly id: string;
@@ -82,6 +95,12 @@ export class PersonState {
    * Teams), so both channels see one security info. The other document is
    * retired, pointing here, once this turn is saved.
    */
+  /** Adds a step to the person's journal (the help desk reads the last ones). */
+  note(context: TurnContext, entry: JournalEntry): void {
+    const doc = this.loaded(context).doc;
+    doc.journal = [...(doc.journal ?? []), { ...entry, text: entry.text.slice(0, 300) }].slice(-JOURNAL_LENGTH);
+  }
+
   /** Makes `upn` find this person's document (Teams vouched for it), once the turn is saved. */
   linkUpn(context: TurnContext, upn: string): void {
     this.loaded(context).upn = upn;
@@ -96,6 +115,17 @@ export class PersonState {
     loaded.doc.dialogs = { ...from.dialogs, ...loaded.doc.dialogs };
     loaded.adoptedFrom = fromId;
     return true;
+  }
+
+  /** The key of this turn's document. */
+  idOf(context: TurnContext): string {
+    return this.loaded(context).id;
+  }
+
+  /** A person's document outside a turn, as stored. */
+  async read(personId: string): Promise<PersonDocument | undefined> {
+    const stored = await this.store.get<PersonDocument>('state', personId);
+    return stored ? normalise(stored.value) : undefined;
   }
 
   /** The document of this turn; `load` must have run. */

@@ -87,6 +87,9 @@ export class FlowTurn<D> {
 
 const MAX_VALUE_LENGTH = 500;
 
+/** The "I need help" action every card with buttons carries (`cards/parts/needHelp.json`). */
+export const HELP_DESK_ACTION = 'helpDesk';
+
 /**
  * A dialog made of card screens, the way the browser wizard is made of pages.
  * It gives every screen what the wizard gives every page: Back, a fresh card
@@ -145,6 +148,12 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     if (reply === 'stale') {
       return this.apply(dc, state, { again: true, say: 'That card is no longer active. Here is where you are:' });
     }
+    // Only the action is noted, never what was typed with it.
+    if (reply) this.deps.note(dc.context, 'person', `[${reply.action}]`);
+    if (reply?.action === HELP_DESK_ACTION) {
+      await this.deps.escalate(dc.context, 'asked');
+      return Dialog.EndOfTurn;
+    }
     const screen = this.screens[state.screen]!;
     // Only the screen's own actions: a made-up name ("toString", "__proto__") is not one.
     const handler = reply && Object.hasOwn(screen.on, reply.action) ? screen.on[reply.action] : undefined;
@@ -179,7 +188,10 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
   }
 
   private async apply(dc: DialogContext, state: FlowState<D>, next: Transition): Promise<DialogTurnResult> {
-    if ('say' in next && next.say) await dc.context.sendActivity(next.say);
+    if ('say' in next && next.say) {
+      this.deps.note(dc.context, 'bot', next.say);
+      await dc.context.sendActivity(next.say);
+    }
     if ('back' in next) return this.back(dc, state);
     if ('go' in next) {
       await this.retire(dc.context, state);
@@ -204,6 +216,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     const view = await this.screens[state.screen]!.show(new FlowTurn(dc, state));
     state.nonce = this.deps.random.id();
     const rendered: RenderedCard = this.deps.cards.render(view.card, view.data, state.nonce);
+    this.deps.note(dc.context, 'bot', `[${view.card}]`);
     state.actions = [...rendered.actions];
     state.inputs = [...rendered.inputs];
     state.choices = [...rendered.choices];

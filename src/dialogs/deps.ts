@@ -4,6 +4,9 @@ import type { Clock, Random } from '../verification/ports';
 import type { SecurityInfoProfile } from '../verification/profile';
 import type { VerificationService } from '../verification/service';
 
+/** The main dialog's routing step: the wizard, manage mode or the SMS menu, whichever fits the person. */
+export const ROUTE_DIALOG = 'main.route';
+
 /** What every dialog is built with; the composition root makes one. */
 export interface DialogDeps {
   readonly service: VerificationService;
@@ -21,4 +24,10 @@ export interface DialogDeps {
   qrImage(text: string): Promise<string>;
   /** How people reach the help desk by themselves ("the help desk at +1 425 555 0100"). */
   readonly helpDesk: string;
+  /** Notes a step for the help desk's view of the conversation: never a code, an answer or a key. */
+  note(context: TurnContext, from: 'person' | 'bot', text: string): void;
+  /** Opens a help-desk ticket for the person (or tells them about the one open) and says what happens next. */
+  escalate(context: TurnContext, reason: EscalationReason): Promise<void>;
 }
+
+export type EscalationReason = 'asked' | 'locked';

@@ -1,8 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import { supportsCards } from '../bot/channels';
+import { ACCESS_PASS_DIALOG, AccessPassDialog } from './accessPassDialog';
 import { AuthenticatorAppDialog } from './authenticatorAppDialog';
-import type { DialogDeps } from './deps';
+import { type DialogDeps, ROUTE_DIALOG } from './deps';
 import { EmailDialog } from './emailDialog';
 import { InterruptibleDialog } from './interruptibleDialog';
 import { MANAGE_DIALOG, ManageDialog } from './manageDialog';
@@ -12,10 +13,12 @@ import { SMS_DIALOG, SmsDialog } from './smsDialog';
 import { WIZARD_DIALOG, WizardDialog, type WizardResult } from './wizardDialog';
 
 export const MAIN_DIALOG = 'main';
-const ROUTE = 'main.route';
+const ROUTE = ROUTE_DIALOG;
 
 /** What people type to reach manage mode. */
 const MANAGE = /^(security info|my (security )?(info|methods)|manage( my security info)?|methods)$/i;
+/** What a person with a Temporary Access Pass says. */
+export const ACCESS_PASS = /^(temporary access pass|tap|(i have )?a (temporary )?(access )?pass)$/i;
 /** What texts say to see the menu. */
 const MENU = /^(menu|main menu)$/i;
 
@@ -28,7 +31,16 @@ export class MainDialog extends InterruptibleDialog {
   constructor(private readonly deps: DialogDeps) {
     super(MAIN_DIALOG);
     if (!deps) throw new Error('MainDialog needs its dependencies');
-    for (const dialog of [WizardDialog, ManageDialog, AuthenticatorAppDialog, PhoneDialog, EmailDialog, QuestionsDialog, SmsDialog]) {
+    for (const dialog of [
+      WizardDialog,
+      ManageDialog,
+      AuthenticatorAppDialog,
+      PhoneDialog,
+      EmailDialog,
+      QuestionsDialog,
+      SmsDialog,
+      AccessPassDialog,
+    ]) {
       this.addDialog(new dialog(deps));
     }
     this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
@@ -38,7 +50,12 @@ export class MainDialog extends InterruptibleDialog {
     this.commands = [
       { pattern: MANAGE, dialogId: byChannel(MANAGE_DIALOG) },
       { pattern: MENU, dialogId: byChannel(MANAGE_DIALOG) },
+      { pattern: ACCESS_PASS, dialogId: () => ACCESS_PASS_DIALOG },
     ];
+  }
+
+  protected override escalate(context: TurnContext): Promise<void> {
+    return this.deps.escalate(context, 'asked');
   }
 
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -75,6 +75,8 @@ export interface AuditEvent {
     | 'account.locked'
     | 'questions.checked'
     | 'phone.proven'
+    | 'accessPass.issued'
+    | 'accessPass.redeemed'
     | 'escalation'
     | 'admin.action';
   readonly result: 'success' | 'failure';

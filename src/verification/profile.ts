@@ -128,6 +128,19 @@ export interface SecurityInfoProfile {
   lastSend?: { readonly destination: string; readonly at: number };
   /** Account recovery in progress (a lost authenticator app): what has been proven, and when. */
   recovery?: Recovery;
+  /** A Temporary Access Pass a help-desk agent issued: only its keyed hash. */
+  accessPass?: AccessPass;
+}
+
+export interface AccessPass {
+  readonly id: string;
+  readonly hash: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+  /** Works once; otherwise any number of times until it expires. */
+  readonly singleUse: boolean;
+  /** Who issued it (an agent's name), for the audit log. */
+  readonly issuedBy: string;
 }
 
 /**

@@ -33,6 +33,11 @@ const DAY = 24 * 60 * MINUTE;
 const NOTICES_PER_DAY = 20;
 /** How long a proven phone, then proven answers, stay good for finishing a recovery. */
 const RECOVERY_MINUTES = 15;
+/** Temporary Access Pass: length, alphabet (no 0/O, 1/I/L), lifetime bounds in minutes (Entra: 10 minutes and up, 1 hour by default). */
+const ACCESS_PASS_LENGTH = 12;
+const ACCESS_PASS_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+const ACCESS_PASS_MIN_MINUTES = 10;
+const ACCESS_PASS_MAX_MINUTES = 24 * 60;
 
 export interface VerificationDeps {
   readonly clock: Clock;
@@ -637,6 +642,97 @@ export class VerificationService {
       return undefined;
     }
     return recovery;
+  }
+
+  // ---- Help desk: Temporary Access Pass, re-registration --------------------
+
+  /**
+   * Issues a Temporary Access Pass (as Entra does): 12 characters from an
+   * alphabet without look-alikes (about 59 bits), 10 minutes to a day (1 hour
+   * by default), single-use by default. Only its keyed hash is kept; the pass
+   * itself is returned once, for the agent to give the person by a channel
+   * they trust. A new pass replaces an earlier one.
+   */
+  async issueAccessPass(
+    profile: SecurityInfoProfile,
+    request: { lifetimeMinutes?: number; singleUse?: boolean; issuedBy: string },
+    via: string,
+  ): Promise<{ pass: string; expiresAt: number; singleUse: boolean; lifetimeMinutes: number }> {
+    const lifetimeMinutes = Math.min(ACCESS_PASS_MAX_MINUTES, Math.max(ACCESS_PASS_MIN_MINUTES, Math.round(request.lifetimeMinutes ?? 60)));
+    const singleUse = request.singleUse ?? true;
+    const pass = Array.from(
+      { length: ACCESS_PASS_LENGTH },
+      () => ACCESS_PASS_ALPHABET[this.deps.random.int(ACCESS_PASS_ALPHABET.length)],
+    ).join('');
+    const now = this.deps.clock.now();
+    const id = this.deps.random.id();
+    profile.accessPass = {
+      id,
+      hash: this.deps.secretBox.keyedHash(`pass:${id}:${pass}`),
+      issuedAt: now,
+      expiresAt: now + lifetimeMinutes * MINUTE,
+      singleUse,
+      issuedBy: request.issuedBy,
+    };
+    await this.record(
+      profile,
+      'accessPass.issued',
+      'success',
+      via,
+      undefined,
+      `${lifetimeMinutes} min, ${singleUse ? 'single use' : 'reusable'}, by ${request.issuedBy}`,
+    );
+    return { pass: pass.match(/.{4}/g)!.join('-'), expiresAt: profile.accessPass.expiresAt, singleUse, lifetimeMinutes };
+  }
+
+  /**
+   * A person proves who they are with the pass an agent gave them: it lifts
+   * a lockout (a person vouched for them). It works once (or until expiry
+   * when reusable), never after it expires; 5 wrong entries void it.
+   */
+  async redeemAccessPass(
+    profile: SecurityInfoProfile,
+    input: string,
+    via: string,
+  ): Promise<{ status: 'verified' } | { status: 'wrong'; attemptsLeft: number } | { status: 'expired' } | { status: 'none' }> {
+    const pass = profile.accessPass;
+    if (!pass) return { status: 'none' };
+    if (this.deps.clock.now() >= pass.expiresAt) {
+      profile.accessPass = undefined;
+      return { status: 'expired' };
+    }
+    const typed = input.replace(/[\s-]/g, '').toUpperCase();
+    if (!this.deps.secretBox.matchesKeyedHash(`pass:${pass.id}:${typed}`, pass.hash)) {
+      const wrong = await this.deps.counters.increment(`wrong:${pass.id}`, pass.expiresAt);
+      await this.record(profile, 'accessPass.redeemed', 'failure', via);
+      const attemptsLeft = this.deps.policy.limits.attemptsPerCode - wrong;
+      if (attemptsLeft <= 0) profile.accessPass = undefined;
+      return { status: 'wrong', attemptsLeft: Math.max(0, attemptsLeft) };
+    }
+    if (pass.singleUse) profile.accessPass = undefined;
+    this.registerSuccess(profile);
+    await this.record(profile, 'accessPass.redeemed', 'success', via);
+    return { status: 'verified' };
+  }
+
+  /**
+   * An agent requires the person to register again: their authenticator apps
+   * and phones go (each audited), so the wizard asks for them anew.
+   */
+  async requireReregistration(profile: SecurityInfoProfile, by: string, via: string): Promise<SecurityMethod[]> {
+    const removed = profile.methods.filter((m) => m.kind === 'authenticatorApp' || isPhoneMethod(m));
+    const recipients = [...profile.methods];
+    profile.methods = profile.methods.filter((m) => !removed.some((r) => r.id === m.id));
+    if (removed.some((m) => m.id === profile.defaultMethodId)) {
+      profile.defaultMethodId = undefined;
+      profile.defaultVariant = undefined;
+    }
+    profile.pendingApp = undefined;
+    profile.pendingCode = undefined;
+    await this.record(profile, 'admin.action', 'success', via, undefined, `re-registration required by ${by}`);
+    for (const method of removed) await this.record(profile, 'method.deleted', 'success', via, method, `re-registration required by ${by}`);
+    if (removed.length > 0) await this.notifyChange(profile, 're-registration required by the help desk', { recipients });
+    return removed;
   }
 
   // ---- Deleting ---------------------------------------------------------------

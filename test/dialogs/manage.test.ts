@@ -46,6 +46,7 @@ describe('manage mode', () => {
       'Add sign-in method',
       'Change default',
       'Done',
+      'I need help',
     ]);
   });
 

@@ -32,6 +32,7 @@ describe('the wizard for a new person', () => {
       'Back',
       'Next',
       'I want to set up a different method',
+      'I need help',
     ]);
 
     const [setUp] = cardsOf(await chat.click('Next'));

@@ -13,6 +13,7 @@ const TOKEN = 'sms-auth-token';
 const BOT_NUMBER = '+14255550199';
 const SAM = { phone: '+12015550142', upn: 'sam.student@contoso.edu' }; // on file in the sample directory
 const ADELE_PHONE = '+12015550123';
+const HELP_DESK_CHANNEL = '19:helpdesk@thread.tacv2';
 
 describe('the assistant by SMS (Twilio webhook, the real SDK against a local double)', () => {
   let bot: BotFixture;
@@ -22,13 +23,16 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
   beforeAll(async () => {
     double = await new TwilioDouble().start();
     bot = await BotFixture.start(
-      {
+      (connectorUrl) => ({
         TWILIO_ACCOUNT_SID: SID,
         TWILIO_AUTH_TOKEN: TOKEN,
         TWILIO_FROM_NUMBER: BOT_NUMBER,
         TWILIO_API_BASE_URL: double.url,
         HELPDESK_CONTACT: '+1 425 555 0111',
-      },
+        HELPDESK_CHANNEL_ID: HELP_DESK_CHANNEL,
+        HELPDESK_SERVICE_URL: connectorUrl,
+        HELPDESK_AGENT_IDS: 'agent-1',
+      }),
       { clock },
       { publicUrl: true },
     );
@@ -102,6 +106,7 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
         '2. Set up an authenticator app',
         '3. See my security info',
         '4. Done',
+        '5. I need help',
       ].join('\n'),
     );
     const sent = await text(SAM.phone, '1');
@@ -203,6 +208,34 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
     const manage = cardText(cardOf(bot.connector.received.at(-1)));
     expect(manage).not.toContain('Microsoft Authenticator');
     expect(manage).toContain('+1 ••• ••• 0123');
+  });
+
+  it("reaches the help desk by text: a ticket, and the agent's messages arrive as texts", async () => {
+    const menu = await text(SAM.phone, 'menu');
+    const option = /(\d)\. I need help/.exec(menu.all)![1]!;
+    const opened = await text(SAM.phone, option);
+    const ticket = /HD-\d{6}-[A-Z0-9]{4}/.exec(opened.all)?.[0];
+    expect(opened.all).toContain(`I opened help-desk ticket ${ticket} for you.`);
+    const post = bot.connector.received.find((a) => a.conversation?.id === HELP_DESK_CHANNEL);
+    expect(JSON.stringify(post)).toContain('Sam Student');
+
+    const agent = { id: '29:alex', name: 'Alex Agent', aadObjectId: 'agent-1' };
+    await bot.client.post({
+      type: 'message',
+      channelId: 'msteams',
+      serviceUrl: bot.connector.url,
+      from: agent,
+      recipient: { id: '28:bot', name: 'Security info' },
+      conversation: { id: `${HELP_DESK_CHANNEL};messageid=${post!.id}`, conversationType: 'channel', isGroup: true },
+      value: { action: 'claim', ticket },
+    });
+    expect(double.messages().at(-1)?.form).toMatchObject({
+      To: SAM.phone,
+      Body: expect.stringContaining('Alex Agent from the help desk is with you now'),
+    });
+    await text(SAM.phone, 'My app is gone');
+    expect(bot.connector.received.at(-1)?.text).toBe('**Sam Student:** My app is gone');
+    expect((await text(SAM.phone, 'end chat')).all).toContain("you're back with me");
   });
 
   it('answers a flood from one number with one warning, then silence, and texts nothing out', async () => {

@@ -26,13 +26,13 @@ export class BotFixture {
   ) {}
 
   static async start(
-    env: Record<string, string> = {},
+    env: Record<string, string> | ((connectorUrl: string) => Record<string, string>) = {},
     overrides: AppOverrides = {},
     options: { publicUrl?: boolean } = {},
   ): Promise<BotFixture> {
     const connector = await new ConnectorStub().start();
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bot-'));
-    const settings = { PORT: '0', DATA_DIR: dataDir, ...env };
+    const settings = { PORT: '0', DATA_DIR: dataDir, ...(typeof env === 'function' ? env(connector.url) : env) };
     const fixture = new BotFixture(connector, dataDir, settings, { log: createLogger('silent'), ...overrides });
     if (options.publicUrl) {
       const port = await freePort();

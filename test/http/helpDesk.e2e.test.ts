@@ -1,0 +1,304 @@
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { Activity } from 'botbuilder';
+import { appCodeFor } from '../support/authenticatorApp';
+import { type BotClient, TEAMS_USER } from '../support/botClient';
+import { BotFixture } from '../support/botFixture';
+import { cardOf, cardText, fact, imageOf } from '../support/cards';
+import { FrozenClock } from '../support/clock';
+import { closeServer, listenOnLoopback } from '../support/loopback';
+import { decodeQrDataUri } from '../support/qr';
+
+const CHANNEL = '19:helpdesk@thread.tacv2';
+const AGENT = { id: '29:alex', name: 'Alex Agent', aadObjectId: 'agent-object-id-1' };
+const STRANGER = { id: '29:eve', name: 'Eve Else', aadObjectId: 'not-an-agent' };
+const KEY = 'an-admin-key-for-the-tests-0123456789';
+const WRONG_CODE = '135790';
+
+/** Where the help-desk webhook posts land. */
+class WebhookSink {
+  readonly posts: Array<{ type: string; ticket: Record<string, unknown> }> = [];
+  private readonly server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      this.posts.push(JSON.parse(body));
+      res.statusCode = 204;
+      res.end();
+    });
+  });
+  url = '';
+  async start(): Promise<this> {
+    this.url = await listenOnLoopback(this.server);
+    return this;
+  }
+  stop(): Promise<void> {
+    return closeServer(this.server);
+  }
+}
+
+describe('help desk: from a lockout to an agent, a Temporary Access Pass and a new enrollment', () => {
+  let bot: BotFixture;
+  let webhook: WebhookSink;
+  let adele: BotClient;
+  let policyDir: string;
+  const clock = new FrozenClock(Date.now());
+  let secret = '';
+  let ticketId = '';
+
+  /** What the connector received in one conversation (the help-desk channel, a thread, Adele's chat). */
+  const inConversation = (id: string | ((id: string) => boolean)) =>
+    bot.connector.received.filter((a) => (typeof id === 'string' ? a.conversation?.id === id : id(a.conversation?.id ?? '')));
+  const adeleChat = () => inConversation(`a:personal-${TEAMS_USER.id}`);
+  const thread = () => inConversation((id) => id.startsWith(`${CHANNEL};messageid=`));
+
+  /** An agent (or anyone) in the help-desk channel, as Teams delivers it. */
+  const inChannel = (from: typeof AGENT, extra: Partial<Activity>, rootId: string) =>
+    bot.client.post({
+      type: 'message',
+      id: `ch-${Math.random()}`,
+      channelId: 'msteams',
+      serviceUrl: bot.connector.url,
+      from,
+      recipient: { id: '28:bot', name: 'Security info' },
+      conversation: { id: `${CHANNEL};messageid=${rootId}`, conversationType: 'channel', isGroup: true, tenantId: 'contoso-tenant' },
+      channelData: { tenant: { id: 'contoso-tenant' }, channel: { id: CHANNEL } },
+      ...extra,
+    });
+  let rootId = '';
+  const click = (from: typeof AGENT, action: string, inputs: Record<string, string> = {}) =>
+    inChannel(from, { value: { action, ticket: ticketId, ...inputs } }, rootId);
+
+  beforeAll(async () => {
+    webhook = await new WebhookSink().start();
+    policyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-'));
+    // The shipped example, with verification locking after 3 failures instead of 10.
+    const example = fs.readFileSync(path.join(__dirname, '..', '..', 'policy.example.yaml'), 'utf8');
+    fs.writeFileSync(path.join(policyDir, 'policy.yaml'), example.replace(/lockoutThreshold: 10\b/, 'lockoutThreshold: 3'));
+    bot = await BotFixture.start(
+      (connectorUrl) => ({
+        HELPDESK_CHANNEL_ID: CHANNEL,
+        HELPDESK_SERVICE_URL: connectorUrl,
+        HELPDESK_AGENT_IDS: `someone-else, ${AGENT.aadObjectId}`,
+        HELPDESK_WEBHOOK_URL: webhook.url,
+        HELPDESK_REPOST_MINUTES: '15',
+        POLICY_FILE: path.join(policyDir, 'policy.yaml'),
+        ADMIN_API_KEY: KEY,
+      }),
+      { clock },
+    );
+    bot.connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
+    adele = bot.client;
+  });
+  afterAll(async () => {
+    await bot.stop();
+    await webhook.stop();
+    fs.rmSync(policyDir, { recursive: true, force: true });
+  });
+
+  it('a person stuck on wrong codes is locked out, and a ticket opens by itself: channel card, handoff event, webhook', async () => {
+    await adele.open();
+    await adele.click('Next');
+    await adele.click('Next');
+    await adele.click('Next');
+    secret = new URL(decodeQrDataUri(String(imageOf(adele.lastCard())?.url))).searchParams.get('secret')!;
+    await adele.click('Next', { code: WRONG_CODE });
+    await adele.click('Next', { code: WRONG_CODE });
+    const replies = await adele.click('Next', { code: WRONG_CODE });
+    const told = replies.map((r) => r.text ?? '').join('\n');
+    expect(told).toMatch(/Verification is locked on your account, so I opened help-desk ticket (HD-\d{6}-[A-Z0-9]{4})/);
+    ticketId = /HD-\d{6}-[A-Z0-9]{4}/.exec(told)![0];
+    expect(told).toContain('A help-desk agent will write to you here.');
+
+    const [post] = inConversation(CHANNEL);
+    const card = cardText(cardOf(post));
+    expect(card).toContain(`Ticket ${ticketId} · open`);
+    expect(fact(cardOf(post), 'Person')).toBe('Adele Vance (adele.vance@contoso.com)');
+    expect(fact(cardOf(post), 'Reason')).toBe('Locked out after failed verifications');
+    expect(fact(cardOf(post), 'Policy')).toBe('Sign-in: not met · Password reset: not met · locked');
+    expect(card).toMatch(/Bot: \[scanQrCode\][\s\S]*Person: \[verify\][\s\S]*didn't work/);
+    rootId = String(post!.id);
+
+    const handoff = adeleChat().find((a) => a.type === 'event' && a.name === 'handoff.initiate');
+    expect(handoff?.value).toMatchObject({ ticketId, reason: 'locked' });
+    const transcript = handoff?.attachments?.[0]?.content as { activities: Array<{ text: string }> };
+    expect(transcript.activities.map((a) => a.text)).toContain('[verify]');
+
+    expect(webhook.posts.map((p) => p.type)).toEqual(['ticket.opened']);
+    expect(webhook.posts[0]!.ticket).toMatchObject({ id: ticketId, state: 'open', reason: 'locked', upn: 'adele.vance@contoso.com' });
+    // No secret, code or full number anywhere the help desk sees.
+    for (const seen of [JSON.stringify(post), JSON.stringify(handoff), JSON.stringify(webhook.posts)]) {
+      expect(seen).not.toContain(secret);
+      expect(seen).not.toContain(WRONG_CODE);
+    }
+  });
+
+  it('asking again points to the open ticket instead of opening another', async () => {
+    const replies = await adele.send({ text: 'help desk' });
+    expect(replies.map((r) => r.text).join('\n')).toContain(`Your help-desk ticket ${ticketId} is open already.`);
+    expect(webhook.posts).toHaveLength(1);
+  });
+
+  it('refuses (and logs) clicks and messages from someone who is not an agent', async () => {
+    const before = adeleChat().length;
+    expect(await click(STRANGER, 'claim')).toBe(200);
+    expect(bot.connector.received.at(-1)?.text).toBe('Only help-desk agents can act on tickets.');
+    await click(STRANGER, 'issuePass', { lifetimeMinutes: '60', singleUse: 'true' });
+    expect(bot.connector.received.at(-1)?.text).toBe('Only help-desk agents can act on tickets.');
+    expect(adeleChat()).toHaveLength(before);
+    expect(webhook.posts).toHaveLength(1);
+  });
+
+  it('an agent claims the ticket: the card changes, the person is told, and messages are relayed both ways', async () => {
+    await click(AGENT, 'claim');
+    expect(adeleChat().at(-1)?.text).toContain(`Alex Agent from the help desk is with you now (ticket ${ticketId})`);
+    expect(cardText(cardOf(bot.connector.updates.at(-1)))).toContain(`Ticket ${ticketId} · claimed`);
+    await click(AGENT, 'claim');
+    expect(bot.connector.received.at(-1)?.text).toContain('was claimed by Alex Agent already');
+
+    const replies = await adele.send({ text: 'I lost my phone with the app on it' });
+    expect(replies.filter((r) => r.conversation?.id === `a:personal-${TEAMS_USER.id}`)).toEqual([]); // the bot stays out of it
+    expect(thread().at(-1)?.text).toBe('**Adele Vance:** I lost my phone with the app on it');
+
+    await inChannel(
+      AGENT,
+      {
+        text: '<at>Security info</at> Hi Adele, I will call you on the number we have on file.',
+        entities: [{ type: 'mention', mentioned: { id: '28:bot', name: 'Security info' }, text: '<at>Security info</at>' }],
+      },
+      rootId,
+    );
+    expect(adeleChat().at(-1)?.text).toBe('Help desk (Alex Agent): Hi Adele, I will call you on the number we have on file.');
+  });
+
+  let pass = '';
+  it('an agent issues a Temporary Access Pass: shown to the agent once, never to the chat, stored only hashed', async () => {
+    await click(AGENT, 'issuePass', { lifetimeMinutes: '60', singleUse: 'true' });
+    const shown = thread().at(-1)?.text ?? ''; // to the agent, in the ticket thread
+    expect(shown).toMatch(/Temporary Access Pass for Adele Vance: [A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4} \(valid 60 minutes, one use\)/);
+    pass = /[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/.exec(shown)![0];
+    expect(adeleChat().at(-1)?.text).toContain('say "temporary access pass" here');
+    expect(JSON.stringify(adeleChat())).not.toContain(pass);
+    const database = fs.readFileSync(path.join(bot.dataDir, 'security-info.sqlite'));
+    expect(database.includes(pass.replace(/-/g, ''))).toBe(false);
+  });
+
+  it('the person ends the chat, proves who they are with the pass (once), and enrolls a new app', async () => {
+    expect((await adele.send({ text: 'end chat' })).map((r) => r.text).join('\n')).toContain("you're back with me");
+    expect(thread().at(-1)?.text).toContain('Adele Vance ended the chat.');
+
+    await adele.send({ text: 'temporary access pass' });
+    expect(cardText(adele.lastCard())).toContain('Type the pass the help desk gave you.');
+    const wrong = await adele.click('Next', { pass: 'AAAA-BBBB-CCCC' });
+    expect(wrong.map((r) => r.text).join('\n')).toContain("That pass didn't work. Check it and try again (4 tries left).");
+    const accepted = await adele.click('Next', { pass: pass.toLowerCase() });
+    expect(accepted.map((r) => r.text).join('\n')).toContain('Thanks, your pass is accepted');
+    expect(cardText(adele.lastCard())).toContain('More information required');
+
+    // Unlocked: the app enrolls now.
+    await adele.click('Next');
+    await adele.click('Next');
+    await adele.click('Next');
+    const uri = decodeQrDataUri(String(imageOf(adele.lastCard())?.url));
+    await adele.click('Next', { code: appCodeFor(uri, clock.now()) });
+    expect(cardText(adele.lastCard())).toContain('Phone');
+
+    // Single use: the same pass no longer works.
+    await adele.send({ text: 'temporary access pass' });
+    const again = await adele.click('Next', { pass });
+    expect(again.map((r) => r.text).join('\n')).toContain('You have no valid Temporary Access Pass.');
+  });
+
+  it('an agent requires re-registration: the new app goes, the person is told to set up again', async () => {
+    await click(AGENT, 'reregister');
+    expect(thread().at(-1)?.text).toBe("Removed from Adele Vance's security info: authenticatorApp.");
+    expect(adeleChat().at(-1)?.text).toContain('The help desk removed your authenticator app and phones.');
+    await adele.send({ text: 'security info' });
+    expect(cardText(adele.lastCard())).not.toContain('Microsoft Authenticator');
+  });
+
+  it('the agent closes the ticket; the person is told; the audit log tells the story', async () => {
+    await click(AGENT, 'close');
+    expect(adeleChat().at(-1)?.text).toContain(`Alex Agent closed your help-desk ticket ${ticketId}.`);
+    expect(cardText(cardOf(bot.connector.updates.at(-1)))).toContain(`Ticket ${ticketId} · closed`);
+    expect(webhook.posts.at(-1)).toMatchObject({ type: 'ticket.updated', ticket: { state: 'closed' } });
+    await click(AGENT, 'close');
+    expect(bot.connector.received.at(-1)?.text).toBe(`Ticket ${ticketId} is closed.`);
+
+    const response = await fetch(`${bot.app.url}/api/admin/audit?user=adele.vance@contoso.com`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    const { events } = (await response.json()) as { events: Array<{ event: string; result: string; detail?: string }> };
+    const story = events.map((e) => `${e.event} ${e.result}${e.detail ? ` (${e.detail})` : ''}`);
+    expect(story).toEqual([
+      'verification.failed failure',
+      'verification.failed failure',
+      'verification.failed failure',
+      expect.stringMatching(/^account\.locked failure \(until /),
+      `escalation success (ticket ${ticketId} opened (locked))`,
+      `admin.action success (ticket ${ticketId} claimed by Alex Agent)`,
+      'accessPass.issued success (60 min, single use, by Alex Agent)',
+      `admin.action success (ticket ${ticketId} Temporary Access Pass issued by Alex Agent)`,
+      'accessPass.redeemed failure',
+      'accessPass.redeemed success',
+      'method.added success (Microsoft Authenticator)',
+      'admin.action success (re-registration required by Alex Agent)',
+      'method.deleted success (re-registration required by Alex Agent)',
+      `admin.action success (ticket ${ticketId} re-registration required by Alex Agent)`,
+      `admin.action success (ticket ${ticketId} closed by Alex Agent)`,
+    ]);
+    expect(JSON.stringify(events)).not.toContain(pass);
+  });
+});
+
+describe('help desk: a ticket nobody claims', () => {
+  let bot: BotFixture;
+  const clock = new FrozenClock(Date.now());
+
+  beforeAll(async () => {
+    bot = await BotFixture.start(
+      (connectorUrl) => ({ HELPDESK_CHANNEL_ID: CHANNEL, HELPDESK_SERVICE_URL: connectorUrl, HELPDESK_AGENT_IDS: AGENT.aadObjectId }),
+      { clock },
+    );
+  });
+  afterAll(() => bot.stop());
+
+  it('is posted again after HELPDESK_REPOST_MINUTES, once, and the person is kept informed', async () => {
+    await bot.client.open();
+    const opened = await bot.client.send({ text: 'talk to a person' });
+    expect(opened.map((r) => r.text).join('\n')).toMatch(/I opened help-desk ticket HD-/);
+    const posts = () => bot.connector.received.filter((a) => a.conversation?.id === CHANNEL);
+    expect(posts()).toHaveLength(1);
+
+    clock.advanceMinutes(14);
+    expect(await bot.app.helpDesk.repostStale()).toBe(0);
+    clock.advanceMinutes(1);
+    expect(await bot.app.helpDesk.repostStale()).toBe(1);
+    expect(await bot.app.helpDesk.repostStale()).toBe(0);
+    expect(posts()).toHaveLength(2);
+    expect(cardText(cardOf(posts()[1]))).toContain('Reminder: nobody has claimed this ticket yet.');
+    expect(bot.connector.received.at(-1)?.text).toMatch(/Your ticket HD-\S+ is still waiting for an agent/);
+  });
+});
+
+describe('help desk without a channel or webhook', () => {
+  let bot: BotFixture;
+  beforeAll(async () => {
+    bot = await BotFixture.start({ HELPDESK_CONTACT: '+1 425 555 0111' });
+  });
+  afterAll(() => bot.stop());
+
+  it('still opens a ticket from the "I need help" button, and tells the person how to reach the help desk with its number', async () => {
+    await bot.client.open();
+    const replies = await bot.client.click('I need help');
+    const text = replies.map((r) => r.text).join('\n');
+    expect(text).toMatch(/I opened help-desk ticket HD-\d{6}-[A-Z0-9]{4} for you\. Please contact the help desk \(\+1 425 555 0111\)/);
+    // The card it came from keeps working.
+    const [next] = await bot.client.click('Next');
+    expect(cardText(cardOf(next))).toContain('Start by getting the app');
+  });
+});

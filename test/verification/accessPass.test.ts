@@ -1,0 +1,92 @@
+import { lastTextedCode, readOutbox } from '../support/outbox';
+import { setup } from '../support/service';
+
+/** A person locked out after wrong codes (10 by default). */
+async function lockedOut() {
+  const parts = setup();
+  const { service, profile } = parts;
+  for (let i = 0; i < 10; i++) {
+    // 5 wrong codes void a QR code: a new one, and on.
+    if (!profile.pendingApp) service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    await service.verifyAuthenticatorApp(profile, '000000', 'test');
+  }
+  expect(service.lockStatus(profile)).toMatchObject({ status: 'locked' });
+  return parts;
+}
+
+describe('Temporary Access Pass', () => {
+  it('is 12 characters without look-alikes, kept only as a keyed hash, and lifts a lockout once', async () => {
+    const { service, profile } = await lockedOut();
+    const issued = await service.issueAccessPass(profile, { issuedBy: 'Alex Agent' }, 'helpdesk');
+    expect(issued).toMatchObject({ lifetimeMinutes: 60, singleUse: true });
+    expect(issued.pass).toMatch(/^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/);
+    expect(JSON.stringify(profile)).not.toContain(issued.pass.replace(/-/g, ''));
+
+    expect(await service.redeemAccessPass(profile, ` ${issued.pass.toLowerCase()} `, 'msteams')).toEqual({ status: 'verified' });
+    expect(service.lockStatus(profile)).toBeUndefined();
+    expect(await service.redeemAccessPass(profile, issued.pass, 'msteams')).toEqual({ status: 'none' });
+  });
+
+  it('never works after it expires; a reusable one works until then', async () => {
+    const { service, profile, clock } = setup();
+    const reusable = await service.issueAccessPass(profile, { lifetimeMinutes: 30, singleUse: false, issuedBy: 'Alex' }, 'helpdesk');
+    expect(await service.redeemAccessPass(profile, reusable.pass, 'msteams')).toEqual({ status: 'verified' });
+    clock.advanceMinutes(29);
+    expect(await service.redeemAccessPass(profile, reusable.pass, 'msteams')).toEqual({ status: 'verified' });
+    clock.advanceMinutes(1);
+    expect(await service.redeemAccessPass(profile, reusable.pass, 'msteams')).toEqual({ status: 'expired' });
+    expect(await service.redeemAccessPass(profile, reusable.pass, 'msteams')).toEqual({ status: 'none' });
+  });
+
+  it('keeps its lifetime within 10 minutes and a day, and a new pass replaces the last', async () => {
+    const { service, profile } = setup();
+    expect((await service.issueAccessPass(profile, { lifetimeMinutes: 1, issuedBy: 'A' }, 'helpdesk')).lifetimeMinutes).toBe(10);
+    const first = await service.issueAccessPass(profile, { lifetimeMinutes: 99_999, issuedBy: 'A' }, 'helpdesk');
+    expect(first.lifetimeMinutes).toBe(24 * 60);
+    const second = await service.issueAccessPass(profile, { issuedBy: 'A' }, 'helpdesk');
+    expect(await service.redeemAccessPass(profile, first.pass, 'msteams')).toMatchObject({ status: 'wrong' });
+    expect(await service.redeemAccessPass(profile, second.pass, 'msteams')).toEqual({ status: 'verified' });
+  });
+
+  it('is void after 5 wrong entries, even the right one after that', async () => {
+    const { service, profile } = setup();
+    const issued = await service.issueAccessPass(profile, { issuedBy: 'A' }, 'helpdesk');
+    for (let left = 4; left >= 0; left--) {
+      expect(await service.redeemAccessPass(profile, 'AAAA-BBBB-CCCC', 'msteams')).toEqual({ status: 'wrong', attemptsLeft: left });
+    }
+    expect(await service.redeemAccessPass(profile, issued.pass, 'msteams')).toEqual({ status: 'none' });
+  });
+});
+
+describe('re-registration required by the help desk', () => {
+  it('removes the apps and phones (each audited), keeps the rest, and tells the person on what remains', async () => {
+    const { service, profile, appCode, outbox, audit, clock } = setup();
+    service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
+    await service.verifyAuthenticatorApp(profile, appCode(), 'test');
+    await service.startPhone(profile, { number: '201 555 0123', country: 'US', channel: 'sms' });
+    await service.verifyCode(profile, lastTextedCode(outbox.file), 'test');
+    clock.advance(61_000);
+    await service.startEmail(profile, { address: 'adele@fabrikam.com' });
+    const email = readOutbox(outbox.file)
+      .filter((m) => m.channel === 'email')
+      .at(-1)!;
+    await service.verifyCode(profile, /\b(\d{6})\b/.exec(email.body)![1]!, 'test');
+    expect(profile.methods.map((m) => m.kind)).toEqual(['authenticatorApp', 'phone', 'email']);
+
+    const removed = await service.requireReregistration(profile, 'Alex Agent', 'helpdesk');
+    expect(removed.map((m) => m.kind)).toEqual(['authenticatorApp', 'phone']);
+    expect(profile.methods.map((m) => m.kind)).toEqual(['email']);
+    expect(service.defaultMethod(profile)).toBeUndefined();
+    expect(service.isComplete(profile)).toBe(false);
+    expect(readOutbox(outbox.file).at(-1)).toMatchObject({
+      channel: 'email',
+      body: expect.stringContaining('re-registration required by the help desk'),
+    });
+    const events = await audit.forUser(profile.upn);
+    expect(events.filter((e) => e.detail?.includes('Alex Agent')).map((e) => e.event)).toEqual([
+      'admin.action',
+      'method.deleted',
+      'method.deleted',
+    ]);
+  });
+});
