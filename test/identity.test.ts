@@ -11,6 +11,11 @@ describe('who a turn belongs to', () => {
     );
   });
 
+  it('no channel can claim a key only the bot gives out (a Teams object id, a directory UPN met by SMS)', () => {
+    expect(personIdOf({ channelId: 'upn', from: { id: 'sam.student@contoso.edu', name: 'S' } })).toBeUndefined();
+    expect(personIdOf({ channelId: 'AAD', from: { id: 'guid-1', name: 'A' } })).toBeUndefined();
+  });
+
   it("a tenant comes from Teams' conversation only, never from channelData a client can set", () => {
     expect(tenantOf({ conversation: { id: 'c', tenantId: 't1', isGroup: false, conversationType: 'personal', name: '' } })).toBe('t1');
     expect(tenantOf({ channelData: { tenant: { id: 'forged' } } })).toBeUndefined();

@@ -10,12 +10,16 @@ export interface Person {
   readonly upnVerified: boolean;
 }
 
+/** Key prefixes only the bot gives out. */
+const RESERVED_PREFIXES = new Set(['aad', 'upn']);
+
 /** The key a turn's person is stored under; no I/O, so it costs nothing per turn. */
 export function personIdOf(activity: Partial<Activity>): string | undefined {
   const from = activity.from;
   // Only Teams vouches for the Entra object id; elsewhere a client could claim anyone's.
   if (from?.aadObjectId && activity.channelId === 'msteams') return `aad:${from.aadObjectId}`;
-  if (!from?.id || !activity.channelId) return undefined;
+  // `aad:` and `upn:` keys are vouched for (Teams, the directory): no channel may claim one.
+  if (!from?.id || !activity.channelId || RESERVED_PREFIXES.has(activity.channelId.toLowerCase())) return undefined;
   return `${activity.channelId}:${from.id}`;
 }
 

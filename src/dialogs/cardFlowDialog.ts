@@ -149,7 +149,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
       return this.apply(dc, state, { again: true, say: 'That card is no longer active. Here is where you are:' });
     }
     // Only the action is noted, never what was typed with it.
-    if (reply) this.deps.note(dc.context, 'person', `[${reply.action}]`);
+    if (reply) this.deps.note(dc.context, 'person', `[${/^[A-Za-z]{1,40}$/.test(reply.action) ? reply.action : 'unknown action'}]`);
     if (reply?.action === HELP_DESK_ACTION) {
       await this.deps.escalate(dc.context, 'asked');
       return Dialog.EndOfTurn;
