@@ -85,3 +85,4 @@ async function enrollment() {
   },
 );
 process.on('SIGTERM', () => process.exit(0));
+process.on('SIGINT', () => process.exit(0)); // so --cpu-prof writes its profile

@@ -62,6 +62,8 @@ type Json = Record<string, unknown>;
  */
 export class CardRenderer {
   private readonly templates = new Map<CardName, Template>();
+  /** Expansions by card and view model: most screens look the same for many people (no card with a secret is kept). */
+  private readonly expanded = new Map<string, string>();
 
   constructor(dir: string = CARDS_DIR) {
     const parts = new Map<string, unknown[]>();
@@ -79,9 +81,7 @@ export class CardRenderer {
   }
 
   render(name: CardName, data: object, nonce?: string): RenderedCard {
-    const template = this.templates.get(name);
-    if (!template) throw new Error(`no card template "${name}"`);
-    const card = template.expand({ $root: data }) as Json;
+    const card = this.expand(name, data);
     const actions: CardAction[] = [];
     const inputs: string[] = [];
     const choices: CardChoice[] = [];
@@ -105,7 +105,31 @@ export class CardRenderer {
     });
     return { card, text: cardToText(card, actions, choices), actions, inputs, choices };
   }
+
+  /**
+   * Expands a template: a fresh object every time (the caller stamps it), from
+   * a kept expansion when the same card was expanded with the same data.
+   * Expanding costs about half a millisecond; parsing a kept one, a few microseconds.
+   */
+  private expand(name: CardName, data: object): Json {
+    const template = this.templates.get(name);
+    if (!template) throw new Error(`no card template "${name}"`);
+    if (NEVER_KEPT.has(name)) return template.expand({ $root: data }) as Json;
+    const key = `${name}\u0000${JSON.stringify(data)}`;
+    let json = this.expanded.get(key);
+    if (json === undefined) {
+      json = JSON.stringify(template.expand({ $root: data }));
+      if (this.expanded.size >= KEPT_EXPANSIONS) this.expanded.delete(this.expanded.keys().next().value!);
+      this.expanded.set(key, json);
+    }
+    return JSON.parse(json) as Json;
+  }
 }
+
+/** Cards that hold a secret (the QR code and its key): expanded afresh, never kept. */
+const NEVER_KEPT: ReadonlySet<CardName> = new Set(['scanQrCode']);
+/** How many expansions are kept (a bounded map; the oldest goes first). */
+const KEPT_EXPANSIONS = 1000;
 
 /** Replaces `{ "$include": "part" }` elements with the part's elements, once, at load. */
 function inlineParts(node: unknown, parts: ReadonlyMap<string, unknown[]>): unknown {

@@ -1,8 +1,7 @@
-import QRCode from 'qrcode';
 import type { DocumentStore } from '../storage/store';
 import type { Clock, Random } from '../verification/ports';
 import type { SecretBox } from '../verification/secretBox';
-import { QR_RENDER } from './qr';
+import { qrPng } from './qr';
 
 /** How long a QR image link works (it also stops after its first fetch). */
 const LINK_LIFETIME_MS = 10 * 60_000;
@@ -46,6 +45,6 @@ export class QrLinks {
       return undefined; // someone else took it first
     }
     const uri = this.secretBox.open(found.value.sealedUri, `qr:${id}`).toString('utf8');
-    return QRCode.toBuffer(uri, { ...QR_RENDER, type: 'png' });
+    return qrPng(uri);
   }
 }
