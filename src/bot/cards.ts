@@ -103,7 +103,18 @@ export class CardRenderer {
         }
       }
     });
-    return { card, text: cardToText(card, actions, choices), actions, inputs, choices };
+    let text: string | undefined;
+    return {
+      card,
+      // Only text-only channels read it: rendered on first use.
+      get text() {
+        text ??= cardToText(card, actions, choices);
+        return text;
+      },
+      actions,
+      inputs,
+      choices,
+    };
   }
 
   /**

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { ConversationReference, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { AppError, PreconditionFailedError } from '../errors';
@@ -38,7 +37,8 @@ interface Loaded {
   readonly id: string;
   readonly doc: PersonDocument;
   etag?: string;
-  hash: string;
+  /** The document as read (JSON), to tell whether the turn changed it. */
+  json: string;
   /** What the aliases point at for this document as stored. */
   linked: Links;
   /** The document this one took the profile of, retired after the save. */
@@ -64,10 +64,6 @@ function normalise(stored: Partial<PersonDocument> | undefined): PersonDocument 
   return { ...stored, dialogs: stored?.dialogs ?? {}, conversations: stored?.conversations ?? {} };
 }
 
-function hashOf(doc: PersonDocument): string {
-  return createHash('sha256').update(JSON.stringify(doc)).digest('base64');
-}
-
 /**
  * Loads and saves the {@link PersonDocument} of a turn. Saves are conditional
  * on the etag read, so two turns racing for one person cannot both win: the
@@ -86,7 +82,13 @@ export class PersonState {
     if (existing?.id === personId) return existing.doc;
     const stored = await this.store.get<PersonDocument>('state', personId);
     const doc = normalise(stored?.value);
-    context.turnState.set(LOADED, { id: personId, doc, etag: stored?.etag, hash: hashOf(doc), linked: linksOf(doc) } satisfies Loaded);
+    context.turnState.set(LOADED, {
+      id: personId,
+      doc,
+      etag: stored?.etag,
+      json: JSON.stringify(doc),
+      linked: linksOf(doc),
+    } satisfies Loaded);
     return doc;
   }
 
@@ -137,10 +139,10 @@ export class PersonState {
   async save(context: TurnContext): Promise<void> {
     const loaded = context.turnState.get(LOADED) as Loaded | undefined;
     if (!loaded) return;
-    const hash = hashOf(loaded.doc);
-    if (hash === loaded.hash) return;
+    const json = JSON.stringify(loaded.doc);
+    if (json === loaded.json) return;
     loaded.etag = await this.store.put('state', loaded.id, loaded.doc, loaded.etag ? { ifMatch: loaded.etag } : { ifNoneMatch: '*' });
-    loaded.hash = hash;
+    loaded.json = json;
     if (loaded.adoptedFrom) {
       const from = loaded.adoptedFrom;
       loaded.adoptedFrom = undefined;
