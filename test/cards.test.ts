@@ -108,7 +108,7 @@ const samples: Record<CardName, object> = {
     displayName: 'Adele Vance',
     upn: 'adele.vance@contoso.com',
     reasonText: 'Locked out after failed verifications',
-    channel: 'msteams',
+    channelText: 'msteams',
     opened: '2026-11-28 09:00 UTC',
     agentName: '',
     policyText: 'Sign-in: met · Password reset: not met · locked',

@@ -115,6 +115,8 @@ export class PersonState {
     loaded.doc.profile = from.profile;
     loaded.doc.conversations = { ...from.conversations, ...loaded.doc.conversations };
     loaded.doc.dialogs = { ...from.dialogs, ...loaded.doc.dialogs };
+    loaded.doc.journal = [...(from.journal ?? []), ...(loaded.doc.journal ?? [])];
+    loaded.doc.helpDesk ??= from.helpDesk;
     loaded.adoptedFrom = fromId;
     return true;
   }
@@ -127,6 +129,7 @@ export class PersonState {
   /** A person's document outside a turn, as stored. */
   async read(personId: string): Promise<PersonDocument | undefined> {
     const stored = await this.store.get<PersonDocument>('state', personId);
+    if (stored?.value.movedTo) return this.read(stored.value.movedTo);
     return stored ? normalise(stored.value) : undefined;
   }
 
@@ -175,6 +178,8 @@ export class PersonState {
     for (let attempt = 0; attempt < 5; attempt++) {
       const stored = await this.store.get<PersonDocument>('state', personId);
       if (!stored) return undefined;
+      // Met by SMS, then in Teams: the person lives in the other document now.
+      if (stored.value.movedTo) return this.update(stored.value.movedTo, change);
       const doc = normalise(stored.value);
       const before = linksOf(doc);
       const result = await change(doc);

@@ -9,6 +9,7 @@ import type { Person } from './identity';
 /** Texts one number may send in ten minutes; beyond, one warning, then silence (no SMS pumping through us). */
 export const TEXTS_PER_TEN_MINUTES = 20;
 const TEN_MINUTES = 10 * 60_000;
+const DAY = 24 * 60 * 60_000;
 
 // The carriers' keywords (CTIA); Twilio acts on the same ones.
 const STOP = /^(stop|stopall|unsubscribe|cancel|end|quit|optout|revoke)$/i;
@@ -62,6 +63,12 @@ export class SmsGate {
       if (count === TEXTS_PER_TEN_MINUTES + 1) await context.sendActivity('Too many messages. Please wait 10 minutes, then try again.');
       return undefined;
     }
+    // A webhook delivered twice (a retry, a replay) is one text.
+    const day = (Math.floor(clock.now() / DAY) + 1) * DAY;
+    if (activity.id && !(await counters.take(`texts:id:${secretBox.keyedHash(activity.id)}`, 1, day + DAY))) {
+      this.deps.log.warn('a text delivered twice ignored');
+      return undefined;
+    }
     const text = (activity.text ?? '').trim();
     if (STOP.test(text)) {
       await aliases.setOptedOut(number, true, clock.now());
@@ -84,7 +91,8 @@ export class SmsGate {
     // An opted-out number gets nothing but the answers to its keywords.
     if (await aliases.isOptedOut(number)) return undefined;
     const sender = await this.identify(number);
-    if (!sender) {
+    // An unknown number hears from us once a day: replies cost, and texts from premium ranges would earn from them.
+    if (!sender && (await counters.take(`texts:unknown:${secretBox.keyedHash(number)}`, 1, day))) {
       await context.sendActivity(
         `${orgName} security info helps by text only from phones registered to an account. ` +
           `Say "security info" to us in Teams, or contact the help desk: ${this.deps.helpDesk}.`,

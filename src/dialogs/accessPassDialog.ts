@@ -45,6 +45,11 @@ export class AccessPassDialog extends CardFlowDialog<object> {
               say: `That pass didn't work. Check it and try again (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left).`,
             }
           : { end: { stopped: true }, say: 'Too many wrong passes: that pass no longer works. Ask the help desk for a new one.' };
+      case 'notHere':
+        return {
+          end: { stopped: true },
+          say: 'A Temporary Access Pass works in Microsoft Teams only: open a chat with me there and say "temporary access pass".',
+        };
       case 'expired':
       case 'none':
         return { end: { stopped: true }, say: 'You have no valid Temporary Access Pass. Ask the help desk for one (say "help desk").' };

@@ -54,7 +54,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
     ...this.codeScreens,
     question: {
       show: (turn) => {
-        const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context));
+        const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context), turn.data.number);
         const question = asked.status === 'ask' ? asked : undefined;
         return {
           card: 'smsQuestion',
@@ -129,7 +129,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
         say: `To remove a lost app by text, I need your security questions, and you have none. Contact the help desk: ${this.deps.helpDesk}.`,
       };
     }
-    if (this.deps.service.recoveryQuestion(profile).status === 'ask') return this.askQuestions(turn);
+    if (this.deps.service.recoveryQuestion(profile, turn.data.number).status === 'ask') return this.askQuestions(turn);
     // First, a code to this phone: a text can claim any sender, only the phone's holder reads the reply.
     const result = await this.deps.service.startPhoneProof(profile, turn.data.number);
     if (result.status === 'notAllowed') {
@@ -140,7 +140,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
   }
 
   private askQuestions(turn: FlowTurn<SmsData>): Transition {
-    const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context));
+    const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context), turn.data.number);
     if (asked.status !== 'ask') return this.toMenu(turn, 'That took too long. Please start again.');
     return { go: 'question', instead: true };
   }

@@ -9,6 +9,7 @@ import {
 } from 'botbuilder';
 import type { CardRenderer } from '../bot/cards';
 import type { PersonDocument, PersonState } from '../bot/personState';
+import { HELP_DESK } from '../dialogs/interruptibleDialog';
 import { methodRows } from '../dialogs/labels';
 import type { Logger } from '../log';
 import type { AuditLog, Clock } from '../verification/ports';
@@ -39,6 +40,12 @@ export interface HelpDeskDeps {
   readonly webhookUrl?: string;
   readonly repostMinutes: number;
 }
+
+/** What a code (6 digits) or a Temporary Access Pass looks like: never relayed to the help-desk channel. */
+const SECRET_SHAPED = [/^\d{3}[\s-]?\d{3}$/, /^[a-z0-9]{4}[\s-][a-z0-9]{4}[\s-][a-z0-9]{4}$/i, /^(?=.*\d)[a-z0-9]{12}$/i];
+
+/** Reminders for a ticket nobody claims (each also tells the person); after them, the ticket waits quietly. */
+const MAX_REMINDERS = 3;
 
 /** What a person says to stop a live chat with an agent. */
 export const END_CHAT = /^end (the )?chat$/i;
@@ -72,6 +79,8 @@ export class HelpDesk {
     if (!profile) return;
     const open = doc.helpDesk ? await this.deps.tickets.get(doc.helpDesk.ticketId) : undefined;
     if (open && open.state !== 'closed') {
+      // Back to the agent after "end chat" (or a command that paused the chat).
+      if (open.state === 'claimed') doc.helpDesk = { ticketId: open.id, live: true };
       await context.sendActivity(`Your help-desk ticket ${open.id} is open already. ${this.whatNext(open)}`);
       return;
     }
@@ -108,11 +117,27 @@ export class HelpDesk {
     if (END_CHAT.test(text)) {
       doc.helpDesk.live = false;
       await this.toThread(ticket, `${ticket.displayName} ended the chat. The ticket stays open until you close it.`);
-      await context.sendActivity(`OK, you're back with me. Ticket ${ticket.id} stays open until the help desk closes it.`);
+      await context.sendActivity(
+        `OK, you're back with me. Ticket ${ticket.id} stays open until the help desk closes it; say "help desk" to write to them again.`,
+      );
       return true;
     }
-    if (isCommand(text)) return false;
-    await this.toThread(ticket, `**${ticket.displayName}:** ${text}`);
+    if (isCommand(text)) {
+      // A command is for the bot: the chat with the agent pauses (so a code or a pass typed next reaches the bot, not the channel).
+      if (!HELP_DESK.test(text)) {
+        doc.helpDesk.live = false;
+        await this.toThread(ticket, `${ticket.displayName} went back to the assistant ("${text.slice(0, 40)}").`);
+      }
+      return false;
+    }
+    if (SECRET_SHAPED.some((shape) => shape.test(text))) {
+      await context.sendActivity(
+        'That looks like a code or a pass, so I did not pass it on: the help desk never needs it. To give it to me, say "end chat" first.',
+      );
+      return true;
+    }
+    const via = ticket.channel === 'sms' ? ' (by text: the sender of a text can be forged)' : '';
+    await this.toThread(ticket, `**${ticket.displayName}${via}:** ${text}`);
     return true;
   }
 
@@ -160,6 +185,8 @@ export class HelpDesk {
     const stale = await this.deps.tickets.unclaimedSince(now - this.deps.repostMinutes * 60_000);
     let reposted = 0;
     for (const candidate of stale) {
+      const reminders = candidate.history.filter((h) => h.event === 'reposted').length;
+      if (reminders >= MAX_REMINDERS) continue;
       // Conditional: of two instances sweeping at once, one reposts.
       const ticket = await this.deps.tickets.update(candidate.id, (t) => {
         if (t.state !== 'open' || t.lastPostedAt !== candidate.lastPostedAt) return false;
@@ -170,9 +197,11 @@ export class HelpDesk {
       if (!ticket) continue;
       reposted += 1;
       await this.post(ticket, true);
+      await this.notifyWebhook('ticket.updated', ticket);
+      const last = reminders + 1 === MAX_REMINDERS ? ` If it is urgent, contact the help desk: ${this.deps.contact}.` : '';
       await this.toPerson(
         ticket,
-        `Your ticket ${ticket.id} is still waiting for an agent. I reminded the help desk; you'll hear from them here.`,
+        `Your ticket ${ticket.id} is still waiting for an agent. I reminded the help desk; you'll hear from them here.${last}`,
       );
     }
     return reposted;
@@ -404,6 +433,8 @@ export class HelpDesk {
       reminder,
       opened: `${when(ticket.createdAt)} UTC`,
       reasonText: ticket.reason === 'locked' ? 'Locked out after failed verifications' : 'Asked for a person',
+      channelText:
+        ticket.channel === 'sms' ? "SMS (a text can be sent in anyone's name: check who they are before you act)" : ticket.channel,
       agentName: ticket.agent?.name ?? '',
       methodsText: ticket.methods.length > 0 ? ticket.methods.join('\n\n') : 'none',
       policyText: `Sign-in: ${ticket.policy.mfaMet ? 'met' : 'not met'} · Password reset: ${ticket.policy.ssprMet ? 'met' : 'not met'}${ticket.policy.locked ? ' · locked' : ''}`,

@@ -71,7 +71,7 @@ export class TicketBook {
 
   async get(id: string): Promise<Ticket | undefined> {
     if (!/^HD-\d{6}-[A-Z0-9]{4}$/.test(id)) return undefined;
-    return (await this.store.get<Ticket>('tickets', id))?.value;
+    return (await this.store.get<Ticket>('tickets', id, { partition: PARTITION }))?.value;
   }
 
   /**
@@ -80,7 +80,7 @@ export class TicketBook {
    */
   async update(id: string, change: (ticket: Ticket) => boolean): Promise<Ticket | undefined> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const stored = await this.store.get<Ticket>('tickets', id);
+      const stored = await this.store.get<Ticket>('tickets', id, { partition: PARTITION });
       if (!stored) return undefined;
       const ticket = stored.value;
       if (!change(ticket)) return undefined;

@@ -62,8 +62,8 @@ export class CosmosStore implements DocumentStore {
     return new CosmosStore(client, containers, clock, settings.onCharge ?? (() => {}));
   }
 
-  async get<T>(collection: Collection, id: string): Promise<StoredDocument<T> | undefined> {
-    const found = await this.read<T>(collection, id);
+  async get<T>(collection: Collection, id: string, options: { readonly partition?: string } = {}): Promise<StoredDocument<T> | undefined> {
+    const found = await this.read<T>(collection, id, options.partition);
     if (!found || this.expired(found.expiresAt)) return undefined;
     return { value: found.value, etag: found._etag! };
   }

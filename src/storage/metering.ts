@@ -35,9 +35,9 @@ export class StoreMetering {
       if (cost) cost[field] += 1;
     };
     return {
-      get: (collection, id) => {
+      get: (collection, id, options) => {
         count('reads');
-        return store.get(collection, id);
+        return store.get(collection, id, options);
       },
       put: (collection, id, value, options) => {
         count('writes');

@@ -30,7 +30,8 @@ export interface WriteOptions {
 }
 
 export interface DocumentStore {
-  get<T>(collection: Collection, id: string): Promise<StoredDocument<T> | undefined>;
+  /** `partition`: the one the document was written with, if any (Cosmos DB reads a document within its partition). */
+  get<T>(collection: Collection, id: string, options?: { readonly partition?: string }): Promise<StoredDocument<T> | undefined>;
   /** Returns the new etag; throws PreconditionFailedError when a condition fails. */
   put<T>(collection: Collection, id: string, value: T, options?: WriteOptions): Promise<string>;
   /** Returns whether a live document was deleted; throws PreconditionFailedError when `ifMatch` fails. */

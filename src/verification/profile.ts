@@ -149,8 +149,9 @@ export interface AccessPass {
  * whether all of them were right so far.
  */
 export interface Recovery {
-  /** When a code texted to a registered phone came back. */
+  /** When a code texted to a registered phone came back by text, and which phone: recovery goes on from that number only. */
   readonly phoneProvenAt: number;
+  readonly phone: string;
   /** The questions asked, in order, and how many were answered. */
   questionIds: string[];
   answered: number;

@@ -566,9 +566,10 @@ export class VerificationService {
    */
   recoveryQuestion(
     profile: SecurityInfoProfile,
+    phone: string,
   ): { status: 'ask'; question: SecurityQuestion; number: number; of: number } | { status: 'noQuestions' } | { status: 'notProven' } {
     const recovery = this.freshRecovery(profile);
-    if (!recovery) return { status: 'notProven' };
+    if (!recovery || recovery.phone !== phone) return { status: 'notProven' };
     const method = profile.methods.find((m) => m.kind === 'securityQuestions');
     if (!method) return { status: 'noQuestions' };
     if (recovery.questionIds.length === 0 || recovery.answered >= recovery.questionIds.length) {
@@ -694,9 +695,13 @@ export class VerificationService {
     profile: SecurityInfoProfile,
     input: string,
     via: string,
-  ): Promise<{ status: 'verified' } | { status: 'wrong'; attemptsLeft: number } | { status: 'expired' } | { status: 'none' }> {
+  ): Promise<
+    { status: 'verified' } | { status: 'wrong'; attemptsLeft: number } | { status: 'expired' } | { status: 'none' } | { status: 'notHere' }
+  > {
     const pass = profile.accessPass;
     if (!pass) return { status: 'none' };
+    // A text's sender can be forged, and a pass is read out by people: it is only taken where the person signed in (not by SMS).
+    if (via === 'sms') return { status: 'notHere' };
     if (this.deps.clock.now() >= pass.expiresAt) {
       profile.accessPass = undefined;
       return { status: 'expired' };
@@ -880,7 +885,7 @@ export class VerificationService {
     const proven = pending.proves ? profile.methods.find((m) => m.id === pending.proves) : undefined;
     if (proven) {
       profile.pendingCode = undefined;
-      profile.recovery = { phoneProvenAt: addedAt, questionIds: [], answered: 0, allRight: false };
+      profile.recovery = { phoneProvenAt: addedAt, phone: pending.destination, questionIds: [], answered: 0, allRight: false };
       this.registerSuccess(profile);
       await this.record(profile, 'phone.proven', 'success', via, proven);
       return proven;
@@ -897,8 +902,10 @@ export class VerificationService {
             addedAt,
           };
     profile.pendingCode = undefined;
-    // A phone proven by a code or a call is also the first half of a recovery.
-    if (pending.methodKind !== 'email') profile.recovery = { phoneProvenAt: addedAt, questionIds: [], answered: 0, allRight: false };
+    // A phone proven by a code texted to it and typed back by text is also the first half of a recovery from that number.
+    if (pending.channel === 'sms' && via === 'sms') {
+      profile.recovery = { phoneProvenAt: addedAt, phone: pending.destination, questionIds: [], answered: 0, allRight: false };
+    }
     const replaced = pending.replaces ? profile.methods.find((m) => m.id === pending.replaces) : undefined;
     const recipients = [...profile.methods];
     if (replaced) {

@@ -173,6 +173,11 @@ describe('help desk: from a lockout to an agent, a Temporary Access Pass and a n
       rootId,
     );
     expect(adeleChat().at(-1)?.text).toBe('Help desk (Alex Agent): Hi Adele, I will call you on the number we have on file.');
+
+    // A code typed into the chat never reaches the channel.
+    const code = await adele.send({ text: '482 913' });
+    expect(code.map((r) => r.text).join('\n')).toContain('That looks like a code or a pass, so I did not pass it on');
+    expect(JSON.stringify(thread())).not.toContain('482 913');
   });
 
   let pass = '';
@@ -280,8 +285,15 @@ describe('help desk: a ticket nobody claims', () => {
     expect(await bot.app.helpDesk.repostStale()).toBe(1);
     expect(await bot.app.helpDesk.repostStale()).toBe(0);
     expect(posts()).toHaveLength(2);
+    // Three reminders at most; the last says how to reach the help desk directly.
+    for (let i = 0; i < 4; i++) {
+      clock.advanceMinutes(15);
+      await bot.app.helpDesk.repostStale();
+    }
+    expect(posts()).toHaveLength(4);
+    expect(bot.connector.received.filter((a) => a.text?.includes('still waiting for an agent'))).toHaveLength(3);
+    expect(bot.connector.received.filter((a) => a.text?.includes('If it is urgent'))).toHaveLength(1);
     expect(cardText(cardOf(posts()[1]))).toContain('Reminder: nobody has claimed this ticket yet.');
-    expect(bot.connector.received.at(-1)?.text).toMatch(/Your ticket HD-\S+ is still waiting for an agent/);
   });
 });
 

@@ -43,9 +43,15 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
   });
 
   /** Texts the bot as Twilio delivers a text: a signed, form-encoded POST; returns the TwiML replies. */
-  async function text(from: string, body: string, options: { token?: string; signedFor?: string } = {}) {
+  async function text(from: string, body: string, options: { token?: string; signedFor?: string; sid?: string } = {}) {
     const url = `${bot.publicBaseUrl}/api/sms`;
-    const params = { MessageSid: `SM${Math.random().toString(16).slice(2)}`, AccountSid: SID, From: from, To: BOT_NUMBER, Body: body };
+    const params = {
+      MessageSid: options.sid ?? `SM${Math.random().toString(16).slice(2)}`,
+      AccountSid: SID,
+      From: from,
+      To: BOT_NUMBER,
+      Body: body,
+    };
     const response = await fetch(`${bot.app.url}/api/sms`, {
       method: 'POST',
       headers: {
@@ -234,17 +240,28 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
       Body: expect.stringContaining('Alex Agent from the help desk is with you now'),
     });
     await text(SAM.phone, 'My app is gone');
-    expect(bot.connector.received.at(-1)?.text).toBe('**Sam Student:** My app is gone');
+    expect(bot.connector.received.at(-1)?.text).toBe('**Sam Student (by text: the sender of a text can be forged):** My app is gone');
     expect((await text(SAM.phone, 'end chat')).all).toContain("you're back with me");
   });
 
   it('answers a flood from one number with one warning, then silence, and texts nothing out', async () => {
     const flooder = '+12015550188';
+    const texted = double.messages().length;
     const replies = [];
     for (let i = 0; i < 25; i++) replies.push(await text(flooder, `hello ${i}`));
-    expect(replies.slice(0, 20).every((r) => r.messages.length === 1)).toBe(true);
+    // An unknown number: the neutral reply once a day, then nothing; over the limit, one warning.
+    expect(replies[0]!.all).toContain('helps by text only from phones registered to an account');
+    expect(replies.slice(1, 20).map((r) => r.messages)).toEqual(Array(19).fill([]));
     expect(replies[20]!.all).toContain('Too many messages');
-    expect(replies.slice(21).every((r) => r.messages.length === 0)).toBe(true);
+    expect(replies.slice(21).map((r) => r.messages)).toEqual(Array(4).fill([]));
+    expect(double.messages()).toHaveLength(texted);
+  });
+
+  it('takes a webhook delivered twice (same MessageSid) once', async () => {
+    const sid = 'SM-replayed-once';
+    const first = await text(SAM.phone, 'menu', { sid });
+    expect(first.all).toContain('Reply with a number:');
+    expect((await text(SAM.phone, 'menu', { sid })).messages).toEqual([]);
   });
 });
 

@@ -133,6 +133,15 @@ describe.each(adapters)('the store contract on %s', (_name, open) => {
     expect(await store.list('audit', who, { limit: 2, newestFirst: true })).toEqual([{ at: 3 }, { at: 2 }]);
   });
 
+  it('reads a document written in a partition from that partition, and replaces it there', async () => {
+    const id = fresh();
+    const etag = await store.put('tickets', id, { state: 'open' }, { ifNoneMatch: '*', partition: 'tickets' });
+    expect(await store.get('tickets', id, { partition: 'tickets' })).toEqual({ value: { state: 'open' }, etag });
+    await store.put('tickets', id, { state: 'closed' }, { ifMatch: etag, partition: 'tickets' });
+    expect((await store.get('tickets', id, { partition: 'tickets' }))?.value).toEqual({ state: 'closed' });
+    expect(await store.list('tickets', 'tickets')).toContainEqual({ state: 'closed' });
+  });
+
   it('deletes, conditionally when asked', async () => {
     const id = fresh();
     const etag = await store.put('state', id, { n: 1 });

@@ -27,6 +27,13 @@ describe('Temporary Access Pass', () => {
     expect(await service.redeemAccessPass(profile, issued.pass, 'msteams')).toEqual({ status: 'none' });
   });
 
+  it('is not taken by SMS, where a sender can be forged', async () => {
+    const { service, profile } = setup();
+    const issued = await service.issueAccessPass(profile, { issuedBy: 'A' }, 'helpdesk');
+    expect(await service.redeemAccessPass(profile, issued.pass, 'sms')).toEqual({ status: 'notHere' });
+    expect(await service.redeemAccessPass(profile, issued.pass, 'msteams')).toEqual({ status: 'verified' });
+  });
+
   it('never works after it expires; a reusable one works until then', async () => {
     const { service, profile, clock } = setup();
     const reusable = await service.issueAccessPass(profile, { lifetimeMinutes: 30, singleUse: false, issuedBy: 'Alex' }, 'helpdesk');

@@ -15,7 +15,7 @@ async function personWithLostApp() {
   service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
   await service.verifyAuthenticatorApp(profile, appCode(), 'test');
   await service.startPhone(profile, { number: '201 555 0123', country: 'US', channel: 'sms' });
-  await service.verifyCode(profile, lastTextedCode(outbox.file), 'test');
+  await service.verifyCode(profile, lastTextedCode(outbox.file), 'msteams');
   await service.registerSecurityQuestions(profile, picks, 'test');
   clock.advance(20 * 60_000); // what setting up proved is old by now
   profile.recovery = undefined;
@@ -25,7 +25,7 @@ async function personWithLostApp() {
 describe('recovery from a lost authenticator app', () => {
   it('needs a code texted to a registered phone, then every asked question right, before the app can go', async () => {
     const { service, profile, outbox, clock } = await personWithLostApp();
-    expect(service.recoveryQuestion(profile)).toEqual({ status: 'notProven' });
+    expect(service.recoveryQuestion(profile, '+12015550123')).toEqual({ status: 'notProven' });
     expect(await service.removeLostApps(profile, 'sms')).toEqual({ status: 'notProven' });
     expect(await service.startPhoneProof(profile, '+19995550100')).toEqual({ status: 'notAllowed' }); // not one of theirs
 
@@ -36,13 +36,13 @@ describe('recovery from a lost authenticator app', () => {
     expect(profile.methods.filter((m) => m.kind === 'phone')).toHaveLength(1); // proven again, not added again
     expect(await service.removeLostApps(profile, 'sms')).toEqual({ status: 'notProven' }); // questions still to come
 
-    const first = service.recoveryQuestion(profile);
+    const first = service.recoveryQuestion(profile, '+12015550123');
     if (first.status !== 'ask') throw new Error('expected a question');
     expect(first).toMatchObject({ number: 1, of: 2 });
     expect(await service.answerRecoveryQuestion(profile, ` ${answerOf(first.question.id).toUpperCase()} `, 'sms')).toEqual({
       status: 'next',
     });
-    const second = service.recoveryQuestion(profile);
+    const second = service.recoveryQuestion(profile, '+12015550123');
     if (second.status !== 'ask') throw new Error('expected a question');
     expect(second.number).toBe(2);
     expect(second.question.id).not.toBe(first.question.id);
@@ -67,14 +67,25 @@ describe('recovery from a lost authenticator app', () => {
     clock.advance(61_000);
     await service.startPhoneProof(profile, '+12015550123');
     await service.verifyCode(profile, lastTextedCode(outbox.file), 'sms');
-    expect(service.recoveryQuestion(profile).status).toBe('ask');
+    expect(service.recoveryQuestion(profile, '+12015550123').status).toBe('ask');
     expect(await service.answerRecoveryQuestion(profile, 'not it', 'sms')).toEqual({ status: 'next' }); // wrong, but not said yet
-    const second = service.recoveryQuestion(profile);
+    const second = service.recoveryQuestion(profile, '+12015550123');
     if (second.status !== 'ask') throw new Error('expected a question');
     expect(await service.answerRecoveryQuestion(profile, answerOf(second.question.id), 'sms')).toEqual({ status: 'wrong' });
     expect(profile.throttle.consecutiveFailures).toBe(1);
     expect(await service.removeLostApps(profile, 'sms')).toEqual({ status: 'notProven' });
-    expect(service.recoveryQuestion(profile)).toMatchObject({ status: 'ask', number: 1 }); // a fresh pair
+    expect(service.recoveryQuestion(profile, '+12015550123')).toMatchObject({ status: 'ask', number: 1 }); // a fresh pair
+  });
+
+  it('starts only from a code texted to the number and typed back by text, and goes on from that number only', async () => {
+    const { service, profile, outbox, clock } = await personWithLostApp();
+    // The phone was proven in Teams when it was added: that proves nothing about who is texting now.
+    expect(service.recoveryQuestion(profile, '+12015550123')).toEqual({ status: 'notProven' });
+    clock.advance(61_000);
+    await service.startPhoneProof(profile, '+12015550123');
+    await service.verifyCode(profile, lastTextedCode(outbox.file), 'sms');
+    expect(service.recoveryQuestion(profile, '+12015550199')).toEqual({ status: 'notProven' });
+    expect(service.recoveryQuestion(profile, '+12015550123')).toMatchObject({ status: 'ask' });
   });
 
   it('expires: proof of the phone is good for 15 minutes', async () => {
@@ -83,7 +94,7 @@ describe('recovery from a lost authenticator app', () => {
     await service.startPhoneProof(profile, '+12015550123');
     await service.verifyCode(profile, lastTextedCode(outbox.file), 'sms');
     clock.advance(15 * 60_000 + 1);
-    expect(service.recoveryQuestion(profile)).toEqual({ status: 'notProven' });
+    expect(service.recoveryQuestion(profile, '+12015550123')).toEqual({ status: 'notProven' });
     expect(await service.answerRecoveryQuestion(profile, 'Rex', 'sms')).toEqual({ status: 'notProven' });
   });
 });
