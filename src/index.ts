@@ -1,6 +1,6 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationParameters } from 'botbuilder';
 import { CallResults } from './bot/callResults';
 import { CardRenderer } from './bot/cards';
 import { ChannelPresenter } from './bot/channels';
@@ -23,7 +23,7 @@ import { loadOrCreateDevKey } from './devKey';
 import { MainDialog } from './dialogs/mainDialog';
 import { Directory, loadDirectory, SAMPLE_DIRECTORY } from './directory';
 import { ConfigError } from './errors';
-import { HelpDesk, type Reach } from './helpdesk/helpDesk';
+import { HelpDesk, type Reach, type ReachPrivately } from './helpdesk/helpDesk';
 import { TicketBook } from './helpdesk/tickets';
 import { createLogger, type Logger } from './log';
 import { loadPolicyFile } from './policyFile';
@@ -97,6 +97,8 @@ export interface BotParts {
   readonly helpDesk?: Config['helpDesk'];
   /** Runs a proactive turn in a conversation (agents' messages, ticket posts); absent in dialog tests. */
   readonly reach?: Reach;
+  /** Opens a one-to-one chat with an agent (for a Temporary Access Pass); absent in dialog tests. */
+  readonly reachPrivately?: ReachPrivately;
   /** The bot's Microsoft App id, as the sender of help-desk channel posts. */
   readonly appId?: string;
 }
@@ -135,6 +137,7 @@ export function composeBot(parts: BotParts) {
     clock,
     log,
     reach: parts.reach ?? (async () => Promise.reject(new Error('no proactive messages here'))),
+    reachPrivately: parts.reachPrivately ?? (async () => Promise.reject(new Error('no private chats here'))),
     contact: helpDeskConfig.contact,
     channel: helpDeskConfig.channel,
     appId: parts.appId,
@@ -247,6 +250,21 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     trustClientNames: !config.bot.appId,
     helpDesk: config.helpDesk,
     reach,
+    reachPrivately: (activity, logic) =>
+      adapter.createConversationAsync(
+        config.bot.appId ?? '',
+        'msteams',
+        activity.serviceUrl ?? '',
+        'https://api.botframework.com',
+        {
+          isGroup: false,
+          bot: activity.recipient!,
+          members: [activity.from!],
+          tenantId: activity.conversation?.tenantId,
+          channelData: { tenant: { id: activity.conversation?.tenantId } },
+        } as ConversationParameters,
+        logic,
+      ),
     appId: config.bot.appId,
   });
   if (config.helpDesk.channel || config.helpDesk.webhookUrl) {

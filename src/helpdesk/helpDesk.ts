@@ -20,6 +20,9 @@ import type { Ticket, TicketBook } from './tickets';
 /** Runs a proactive turn in a conversation: a person's chat or text thread, or the help-desk channel. */
 export type Reach = (reference: Partial<ConversationReference>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
 
+/** Opens a one-to-one chat with the sender of `activity` (an agent in the channel) and runs a turn in it. */
+export type ReachPrivately = (activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>) => Promise<void>;
+
 export interface HelpDeskDeps {
   readonly tickets: TicketBook;
   readonly state: PersonState;
@@ -29,6 +32,8 @@ export interface HelpDeskDeps {
   readonly clock: Clock;
   readonly log: Logger;
   readonly reach: Reach;
+  /** A one-to-one chat with an agent: where a Temporary Access Pass is shown (never the shared channel). */
+  readonly reachPrivately: ReachPrivately;
   /** How people reach the help desk by themselves (when no channel or webhook is configured). */
   readonly contact: string;
   /** The Teams channel tickets are posted to. */
@@ -282,11 +287,30 @@ export class HelpDesk {
           await context.sendActivity('That person has no security info to issue a pass for.');
           return;
         }
+        // Shown once, to the agent alone, in a one-to-one chat (never in the channel, where everyone reads):
+        // it goes to the person by a channel the agent trusts, never through the bot.
+        try {
+          await this.deps.reachPrivately(context.activity, async (privately) => {
+            await privately.sendActivity(
+              `Temporary Access Pass for ${ticket.displayName} (ticket ${ticket.id}): ${issued.pass} (valid ${issued.lifetimeMinutes} minutes, ${issued.singleUse ? 'one use' : 'reusable until then'}). ` +
+                'Give it to them after checking who they are (a call to a number on file, in person). They say "temporary access pass" to me in Teams and type it.',
+            );
+          });
+        } catch (err) {
+          this.deps.log.warn({ err, ticket: ticket.id }, 'could not open a private chat with the agent: the pass is withdrawn');
+          await this.deps.state.update(ticket.personId, (doc) => {
+            if (!doc.profile?.accessPass) return undefined;
+            doc.profile.accessPass = undefined;
+            return true;
+          });
+          await context.sendActivity(
+            'I could not open a private chat with you, so no pass was issued. Open a chat with me, then try again.',
+          );
+          return;
+        }
         await this.touch(ticket.id, 'Temporary Access Pass issued', agent.name);
-        // Shown here, once, for the agent: it goes to the person by a channel the agent trusts, never through this chat.
         await context.sendActivity(
-          `Temporary Access Pass for ${ticket.displayName}: ${issued.pass} (valid ${issued.lifetimeMinutes} minutes, ${issued.singleUse ? 'one use' : 'reusable until then'}). ` +
-            'Give it to them after checking who they are (a call to a number on file, in person). They say "temporary access pass" to me and type it.',
+          `${agent.name} issued a Temporary Access Pass for ${ticket.displayName}; it is in your private chat with me.`,
         );
         await this.toPerson(
           ticket,

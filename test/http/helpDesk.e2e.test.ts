@@ -181,13 +181,19 @@ describe('help desk: from a lockout to an agent, a Temporary Access Pass and a n
   });
 
   let pass = '';
-  it('an agent issues a Temporary Access Pass: shown to the agent once, never to the chat, stored only hashed', async () => {
+  it('an agent issues a Temporary Access Pass: shown once to the agent alone, never in the channel or the chat, stored only hashed', async () => {
     await click(AGENT, 'issuePass', { lifetimeMinutes: '60', singleUse: 'true' });
-    const shown = thread().at(-1)?.text ?? ''; // to the agent, in the ticket thread
-    expect(shown).toMatch(/Temporary Access Pass for Adele Vance: [A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4} \(valid 60 minutes, one use\)/);
+    const [privateChat] = bot.connector.created;
+    expect(privateChat?.members.map((m) => m.id)).toEqual([AGENT.id]);
+    expect(thread().at(-1)?.text).toBe('Alex Agent issued a Temporary Access Pass for Adele Vance; it is in your private chat with me.');
+    const shown = inConversation(privateChat!.id).at(-1)?.text ?? '';
+    expect(shown).toMatch(
+      /Temporary Access Pass for Adele Vance \(ticket HD-\S+\): [A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4} \(valid 60 minutes, one use\)/,
+    );
     pass = /[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/.exec(shown)![0];
     expect(adeleChat().at(-1)?.text).toContain('say "temporary access pass" here');
     expect(JSON.stringify(adeleChat())).not.toContain(pass);
+    expect(JSON.stringify(inConversation((id) => id.startsWith(CHANNEL)))).not.toContain(pass);
     const database = fs.readFileSync(path.join(bot.dataDir, 'security-info.sqlite'));
     expect(database.includes(pass.replace(/-/g, ''))).toBe(false);
   });
@@ -294,6 +300,42 @@ describe('help desk: a ticket nobody claims', () => {
     expect(bot.connector.received.filter((a) => a.text?.includes('still waiting for an agent'))).toHaveLength(3);
     expect(bot.connector.received.filter((a) => a.text?.includes('If it is urgent'))).toHaveLength(1);
     expect(cardText(cardOf(posts()[1]))).toContain('Reminder: nobody has claimed this ticket yet.');
+  });
+});
+
+describe('help desk: a pass that cannot reach the agent privately', () => {
+  let bot: BotFixture;
+  beforeAll(async () => {
+    bot = await BotFixture.start((connectorUrl) => ({
+      HELPDESK_CHANNEL_ID: CHANNEL,
+      HELPDESK_SERVICE_URL: connectorUrl,
+      HELPDESK_AGENT_IDS: AGENT.aadObjectId,
+    }));
+  });
+  afterAll(() => bot.stop());
+
+  it('is withdrawn, and the agent is told: it never goes to the channel instead', async () => {
+    await bot.client.open();
+    const opened = await bot.client.send({ text: 'help desk' });
+    const ticket = /HD-\d{6}-[A-Z0-9]{4}/.exec(opened.map((r) => r.text).join('\n'))![0];
+    const post = bot.connector.received.find((a) => a.conversation?.id === CHANNEL)!;
+    bot.connector.refuseNewConversations = true;
+    await bot.client.post({
+      type: 'message',
+      channelId: 'msteams',
+      serviceUrl: bot.connector.url,
+      from: AGENT,
+      recipient: { id: '28:bot', name: 'Security info' },
+      conversation: { id: `${CHANNEL};messageid=${post.id}`, conversationType: 'channel', isGroup: true, tenantId: 'contoso-tenant' },
+      value: { action: 'issuePass', ticket, lifetimeMinutes: '60', singleUse: 'true' },
+    });
+    expect(bot.connector.received.at(-1)?.text).toBe(
+      'I could not open a private chat with you, so no pass was issued. Open a chat with me, then try again.',
+    );
+    expect(JSON.stringify(bot.connector.received)).not.toMatch(/[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/);
+    await bot.client.send({ text: 'temporary access pass' });
+    const refused = await bot.client.click('Next', { pass: 'ABCD-EFGH-JKMN' });
+    expect(refused.map((r) => r.text).join('\n')).toContain('You have no valid Temporary Access Pass.');
   });
 });
 

@@ -17,6 +17,10 @@ export interface TeamsMember {
 export class ConnectorStub {
   readonly received: Partial<Activity>[] = [];
   readonly updates: Partial<Activity>[] = [];
+  /** Conversations the bot opened (one-to-one chats), with their parameters. */
+  readonly created: Array<{ id: string; members: Array<{ id: string }> }> = [];
+  /** Refuse to open conversations (as Teams does when the user has not installed the app). */
+  refuseNewConversations = false;
   private readonly server: http.Server;
   private members = new Map<string, TeamsMember>();
   private nextId = 1;
@@ -54,6 +58,12 @@ export class ConnectorStub {
       if (req.method === 'GET' && member) {
         const found = this.members.get(decodeURIComponent(member[1]!));
         return found ? reply(200, found) : reply(404, { error: { code: 'MemberNotFoundInConversation' } });
+      }
+      if (req.method === 'POST' && url.pathname === '/v3/conversations') {
+        if (this.refuseNewConversations) return reply(403, { error: { code: 'BotNotInConversationRoster' } });
+        const conversation = { id: `a:private-${this.nextId++}`, members: (JSON.parse(body).members ?? []) as Array<{ id: string }> };
+        this.created.push(conversation);
+        return reply(201, { id: conversation.id });
       }
       if (req.method === 'POST' && /^\/v3\/conversations\/[^/]+\/activities(\/[^/]+)?$/.test(url.pathname)) {
         const activity = { ...JSON.parse(body), id: `act-${this.nextId++}` } as Partial<Activity>;
