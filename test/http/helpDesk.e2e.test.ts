@@ -58,17 +58,7 @@ describe('help desk: from a lockout to an agent, a Temporary Access Pass and a n
 
   /** An agent (or anyone) in the help-desk channel, as Teams delivers it. */
   const inChannel = (from: typeof AGENT, extra: Partial<Activity>, rootId: string) =>
-    bot.client.post({
-      type: 'message',
-      id: `ch-${Math.random()}`,
-      channelId: 'msteams',
-      serviceUrl: bot.connector.url,
-      from,
-      recipient: { id: '28:bot', name: 'Security info' },
-      conversation: { id: `${CHANNEL};messageid=${rootId}`, conversationType: 'channel', isGroup: true, tenantId: 'contoso-tenant' },
-      channelData: { tenant: { id: 'contoso-tenant' }, channel: { id: CHANNEL } },
-      ...extra,
-    });
+    bot.client.inChannelThread(CHANNEL, rootId, from, extra);
   let rootId = '';
   const click = (from: typeof AGENT, action: string, inputs: Record<string, string> = {}) =>
     inChannel(from, { value: { action, ticket: ticketId, ...inputs } }, rootId);
@@ -320,13 +310,7 @@ describe('help desk: a pass that cannot reach the agent privately', () => {
     const ticket = /HD-\d{6}-[A-Z0-9]{4}/.exec(opened.map((r) => r.text).join('\n'))![0];
     const post = bot.connector.received.find((a) => a.conversation?.id === CHANNEL)!;
     bot.connector.refuseNewConversations = true;
-    await bot.client.post({
-      type: 'message',
-      channelId: 'msteams',
-      serviceUrl: bot.connector.url,
-      from: AGENT,
-      recipient: { id: '28:bot', name: 'Security info' },
-      conversation: { id: `${CHANNEL};messageid=${post.id}`, conversationType: 'channel', isGroup: true, tenantId: 'contoso-tenant' },
+    await bot.client.inChannelThread(CHANNEL, String(post.id), AGENT, {
       value: { action: 'issuePass', ticket, lifetimeMinutes: '60', singleUse: 'true' },
     });
     expect(bot.connector.received.at(-1)?.text).toBe(

@@ -226,15 +226,7 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
     expect(JSON.stringify(post)).toContain('Sam Student');
 
     const agent = { id: '29:alex', name: 'Alex Agent', aadObjectId: 'agent-1' };
-    await bot.client.post({
-      type: 'message',
-      channelId: 'msteams',
-      serviceUrl: bot.connector.url,
-      from: agent,
-      recipient: { id: '28:bot', name: 'Security info' },
-      conversation: { id: `${HELP_DESK_CHANNEL};messageid=${post!.id}`, conversationType: 'channel', isGroup: true },
-      value: { action: 'claim', ticket },
-    });
+    await bot.client.inChannelThread(HELP_DESK_CHANNEL, String(post!.id), agent, { value: { action: 'claim', ticket } });
     expect(double.messages().at(-1)?.form).toMatchObject({
       To: SAM.phone,
       Body: expect.stringContaining('Alex Agent from the help desk is with you now'),

@@ -63,6 +63,32 @@ export class BotClient {
     return this.connector.received.slice(before);
   }
 
+  /** Someone writes or clicks in a Teams channel thread (the help desk's), as Teams delivers it. */
+  async inChannelThread(
+    channel: string,
+    rootId: string,
+    from: { id: string; name: string; aadObjectId: string },
+    extra: Partial<Activity>,
+  ): Promise<number> {
+    return this.post({
+      type: 'message',
+      id: `ch-${++this.seq}`,
+      channelId: 'msteams',
+      serviceUrl: this.connector.url,
+      from,
+      recipient: { id: '28:bot', name: 'Security info' },
+      conversation: {
+        id: `${channel};messageid=${rootId}`,
+        conversationType: 'channel',
+        isGroup: true,
+        tenantId: 'contoso-tenant',
+        name: '',
+      },
+      channelData: { tenant: { id: 'contoso-tenant' }, channel: { id: channel } },
+      ...extra,
+    });
+  }
+
   async open(): Promise<Partial<Activity>[]> {
     return this.send({ type: 'conversationUpdate', membersAdded: [{ id: '28:bot', name: 'Security info' }] });
   }
