@@ -101,6 +101,7 @@ const samples: Record<CardName, object> = {
   smsMenu: { orgName: 'Contoso', notice: 'Your phone is registered.', canRegister: true, hasApp: true },
   smsQuestion: { number: 1, of: 2, question: 'What was the name of your first pet?' },
   smsConfirm: { message: 'Remove Microsoft Authenticator?', confirm: 'Remove it' },
+  smsCode: { masked: '+1 ••• ••• 0142' },
   ticket: {
     id: 'HD-261128-K7Q2',
     state: 'open',

@@ -25,6 +25,7 @@ export type CardName =
   | 'smsMenu'
   | 'smsQuestion'
   | 'smsConfirm'
+  | 'smsCode'
   | 'ticket'
   | 'enterPass';
 

@@ -52,6 +52,11 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
       },
     },
     ...this.codeScreens,
+    // The code screen in one text message: the code is the reply.
+    enterCode: {
+      ...this.codeScreens.enterCode,
+      show: (turn) => ({ card: 'smsCode', data: { masked: turn.data.masked }, textAction: 'verify', textInput: 'code' }),
+    },
     question: {
       show: (turn) => {
         const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context), turn.data.number);

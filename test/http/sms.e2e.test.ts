@@ -116,7 +116,16 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
       ].join('\n'),
     );
     const sent = await text(SAM.phone, '1');
-    expect(sent.all).toContain('We just sent a 6 digit code to +1 *** *** 0142');
+    expect(sent.all).toBe(
+      [
+        'We texted a 6-digit code to +1 *** *** 0142. Reply with it.',
+        '1. Send',
+        '2. Resend code',
+        '3. Back to the menu',
+        '4. I need help',
+      ].join('\n'),
+    );
+    expect(sent.messages).toHaveLength(1);
     expect(double.messages().at(-1)?.form).toMatchObject({ To: SAM.phone, From: BOT_NUMBER });
 
     expect((await text(SAM.phone, '000000')).all).toContain("That code didn't work");
@@ -195,7 +204,7 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
     // Her phone is lost with the app on it; her number moves to a new phone, and she texts.
     const menu = await text(ADELE_PHONE, 'menu');
     const lost = /(\d)\. I lost my authenticator app/.exec(menu.all)![1]!;
-    expect((await text(ADELE_PHONE, lost)).all).toContain('We just sent a 6 digit code to +1 *** *** 0123');
+    expect((await text(ADELE_PHONE, lost)).all).toContain('We texted a 6-digit code to +1 *** *** 0123. Reply with it.');
     const first = await text(ADELE_PHONE, textedCode(ADELE_PHONE));
     const answers: Record<string, string> = { 'first pet': 'Rex', 'first job': 'Lyon', 'first car': 'Fiesta' };
     const answerTo = (question: string) => Object.entries(answers).find(([key]) => question.includes(key))?.[1] ?? 'unknown';
