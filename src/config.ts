@@ -21,6 +21,9 @@ function optionalOf<T extends z.ZodType<unknown, string>>(schema: T) {
 const optional = optionalOf(z.string());
 const url = optionalOf(z.url());
 
+/** The help desk when nothing is configured (also what the dialog tests run with). */
+export const HELPDESK_DEFAULTS = { contact: 'your IT help desk', repostMinutes: 15 } as const;
+
 export const settings = {
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3978), doc: 'HTTP port (0 = any free port)' },
   PUBLIC_BASE_URL: {
@@ -69,7 +72,7 @@ export const settings = {
     doc: 'Who belongs to the organisation (CSV or JSON): upn, displayName, role, phones. Default: directory.sample.json',
   },
   HELPDESK_CONTACT: {
-    schema: z.string().trim().min(1).max(120).default('your IT help desk'),
+    schema: z.string().trim().min(1).max(120).default(HELPDESK_DEFAULTS.contact),
     doc: 'How people reach the help desk by themselves (a phone number, an address): said to people the bot cannot help, e.g. an unknown number texting',
   },
   HELPDESK_CHANNEL_ID: {
@@ -94,7 +97,7 @@ export const settings = {
       .int()
       .min(1)
       .max(24 * 60)
-      .default(15),
+      .default(HELPDESK_DEFAULTS.repostMinutes),
     doc: 'A ticket nobody claimed is posted again after this many minutes (and the person is told)',
   },
   ADMIN_API_KEY: {

@@ -14,7 +14,7 @@ import { registerAdminRoutes } from './channels/adminRoutes';
 import { registerQrRoute } from './channels/qrRoute';
 import { registerSmsRoutes, TWILIO_SMS_SERVICE_URL, TwilioSmsAdapter } from './channels/twilioSms';
 import { registerVoiceRoutes } from './channels/twilioVoice';
-import { type Config, loadConfig } from './config';
+import { type Config, HELPDESK_DEFAULTS, loadConfig } from './config';
 import { DevOutbox } from './delivery/devOutbox';
 import { honourOptOuts } from './delivery/optOuts';
 import { combineSenders, SmtpSender } from './delivery/smtpSender';
@@ -103,7 +103,11 @@ export interface BotParts {
   readonly appId?: string;
 }
 
-const NO_HELP_DESK: Config['helpDesk'] = { contact: 'your IT help desk', agentIds: [], repostMinutes: 15 };
+const NO_HELP_DESK: Config['helpDesk'] = {
+  contact: HELPDESK_DEFAULTS.contact,
+  agentIds: [],
+  repostMinutes: HELPDESK_DEFAULTS.repostMinutes,
+};
 
 /** Services → dialogs → bot, over a store. The HTTP server and the dialog tests both start here. */
 export function composeBot(parts: BotParts) {
@@ -177,7 +181,8 @@ export function composeBot(parts: BotParts) {
     isLocked: (profile) => !!service.lockStatus(profile),
     isCommand: (text) => dialog.isCommand(text),
   });
-  return { bot, service, state, audit, helpDesk };
+  // The sender that honours opt-outs: what texts outside the verification service (SMS replies sent later) go through too.
+  return { bot, service, state, audit, helpDesk, sender };
 }
 
 /**
@@ -227,15 +232,20 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     }),
   );
   adapter.onTurnError = turnErrorHandler(log, random);
-  const smsAdapter = new TwilioSmsAdapter(honourOptOuts(sender, new Aliases(store, secretBox)), log);
-  smsAdapter.onTurnError = turnErrorHandler(log, random);
-  /** A proactive turn in a conversation: texts by Twilio's webhook through their adapter, the rest through Bot Framework. */
+  /** A proactive turn in a conversation: texts by Twilio's webhook through their adapter (made below), the rest through Bot Framework. */
   const reach: Reach = (reference, logic) =>
     reference.serviceUrl === TWILIO_SMS_SERVICE_URL
       ? smsAdapter.continueConversation(reference, logic)
       : adapter.continueConversationAsync(config.bot.appId ?? '', reference, logic);
   const qrLinks = config.qrImageMode === 'url' ? new QrLinks(store, secretBox, random, clock, config.publicBaseUrl) : undefined;
-  const { bot, service, state, audit, helpDesk } = composeBot({
+  const {
+    bot,
+    service,
+    state,
+    audit,
+    helpDesk,
+    sender: textSender,
+  } = composeBot({
     qrImage: qrLinks ? (uri) => qrLinks.create(uri) : undefined,
     store,
     clock,
@@ -267,6 +277,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       ),
     appId: config.bot.appId,
   });
+  const smsAdapter = new TwilioSmsAdapter(textSender, log);
+  smsAdapter.onTurnError = turnErrorHandler(log, random);
   if (config.helpDesk.channel || config.helpDesk.webhookUrl) {
     const sweep = () => helpDesk.repostStale().catch((err) => log.error({ err }, 'could not repost unclaimed tickets'));
     setInterval(sweep, 60_000).unref();

@@ -135,7 +135,7 @@ export class EnrollmentBot extends ActivityHandler {
   private async ensureProfile(context: TurnContext): Promise<SecurityInfoProfile> {
     const doc = this.deps.state.get(context);
     if (!doc.profile) {
-      const vouched = context.turnState.get(VOUCHED) as (Person & { role: string }) | undefined;
+      const vouched = context.turnState.get(VOUCHED) as Person | undefined;
       const person = vouched ?? (await describePerson(context, personIdOf(context.activity)!, this.deps.log));
       const upnVerified = person.upnVerified || !!this.deps.trustClientNames;
       // A UPN vouched for (Teams' roster, the directory for a phone on file) finds this document from then on.

@@ -32,8 +32,8 @@ export interface SmsGateDeps {
 /** Whom a text is from, when the gate lets it through. */
 export interface SmsSender {
   readonly personId: string;
-  /** The directory's entry, for a person met for the first time. */
-  readonly person?: Person & { readonly role: string };
+  /** Who the directory says it is, for a person met for the first time. */
+  readonly person?: Person;
 }
 
 /**
@@ -53,7 +53,7 @@ export class SmsGate {
       return undefined;
     }
     // A wake-up (a call answered) is ours, not the person's: no limit, no keywords.
-    if (activity.type !== ActivityTypes.Message) return this.identify(number);
+    if (activity.type !== ActivityTypes.Message) return this.identify(number, (await this.deps.aliases.phone(number)).personId);
 
     const { aliases, counters, secretBox, clock, orgName } = this.deps;
     const window = (Math.floor(clock.now() / TEN_MINUTES) + 1) * TEN_MINUTES;
@@ -89,8 +89,9 @@ export class SmsGate {
       return undefined;
     }
     // An opted-out number gets nothing but the answers to its keywords.
-    if (await aliases.isOptedOut(number)) return undefined;
-    const sender = await this.identify(number);
+    const line = await aliases.phone(number);
+    if (line.optedOut) return undefined;
+    const sender = await this.identify(number, line.personId);
     // An unknown number hears from us once a day: replies cost, and texts from premium ranges would earn from them.
     if (!sender && (await counters.take(`texts:unknown:${secretBox.keyedHash(number)}`, 1, day))) {
       await context.sendActivity(
@@ -101,16 +102,12 @@ export class SmsGate {
     return sender;
   }
 
-  /** A registered phone first; else a phone on file in the directory. */
-  private async identify(number: string): Promise<SmsSender | undefined> {
-    const registered = await this.deps.aliases.personOfPhone(number);
+  /** A registered phone first (`registered`: whose it is); else a phone on file in the directory. */
+  private async identify(number: string, registered: string | undefined): Promise<SmsSender | undefined> {
     if (registered) return { personId: registered };
     const entry = this.deps.directory.findByPhone(number);
     if (!entry) return undefined;
-    const known = await this.deps.aliases.personOfUpn(entry.upn);
-    return {
-      personId: known ?? `upn:${entry.upn}`,
-      person: { id: known ?? `upn:${entry.upn}`, upn: entry.upn, displayName: entry.displayName, upnVerified: true, role: entry.role },
-    };
+    const personId = (await this.deps.aliases.personOfUpn(entry.upn)) ?? `upn:${entry.upn}`;
+    return { personId, person: { id: personId, upn: entry.upn, displayName: entry.displayName, upnVerified: true } };
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Activity, ActivityTypes, BotAdapter, type ConversationReference, type ResourceResponse, TurnContext } from 'botbuilder';
 import type { Request, Response, Server } from 'restify';
 import twilio from 'twilio';
@@ -135,7 +136,7 @@ export function registerSmsRoutes(server: Server, deps: SmsRouteDeps): void {
         res.send(400, { error: 'send {"from": "+14255550100", "text": "menu"}' });
         return;
       }
-      const sms = { MessageSid: `dev-${Date.now()}`, From: dev.data.from, To: 'dev', Body: dev.data.text };
+      const sms = { MessageSid: `dev-${randomUUID()}`, From: dev.data.from, To: 'dev', Body: dev.data.text };
       res.send(200, { replies: await deps.adapter.receive(sms, (context) => deps.bot.run(context)) });
     });
   }

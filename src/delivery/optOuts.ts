@@ -8,7 +8,7 @@ import type { CodeSender, DeliveryResult } from '../verification/ports';
 export function honourOptOuts(sender: CodeSender, aliases: Aliases): CodeSender {
   return {
     async sendSms(to: string, body: string): Promise<DeliveryResult> {
-      if (await aliases.isOptedOut(to)) return { ok: false, failure: 'optedOut', permanent: true };
+      if ((await aliases.phone(to)).optedOut) return { ok: false, failure: 'optedOut', permanent: true };
       return sender.sendSms(to, body);
     },
     sendEmail: (to, subject, body) => sender.sendEmail(to, subject, body),

@@ -128,20 +128,24 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
 
   private async lostApp(turn: FlowTurn<SmsData>): Promise<Transition> {
     const profile = this.deps.profile(turn.context);
-    if (!profile.methods.some((m) => m.kind === 'authenticatorApp')) return { say: 'You have no authenticator app registered.' };
-    if (!profile.methods.some((m) => m.kind === 'securityQuestions')) {
-      return {
-        say: `To remove a lost app by text, I need your security questions, and you have none. Contact the help desk: ${this.deps.helpDesk}.`,
-      };
+    switch (this.deps.service.recoveryNeeds(profile, turn.data.number)) {
+      case 'noApp':
+        return { say: 'You have no authenticator app registered.' };
+      case 'noQuestions':
+        return {
+          say: `To remove a lost app by text, I need your security questions, and you have none. Contact the help desk: ${this.deps.helpDesk}.`,
+        };
+      case 'phoneNotRegistered':
+        return { say: 'First register this phone (it proves the texts come from you), then choose this again.' };
+      case 'answers':
+        return this.askQuestions(turn);
+      case 'phoneProof': {
+        // A code to this phone: a text can claim any sender, only the phone's holder reads the reply.
+        const result = await this.deps.service.startPhoneProof(profile, turn.data.number);
+        turn.data.recovering = result.status === 'sent';
+        return this.afterSend(turn, result, 'enterCode');
+      }
     }
-    if (this.deps.service.recoveryQuestion(profile, turn.data.number).status === 'ask') return this.askQuestions(turn);
-    // First, a code to this phone: a text can claim any sender, only the phone's holder reads the reply.
-    const result = await this.deps.service.startPhoneProof(profile, turn.data.number);
-    if (result.status === 'notAllowed') {
-      return { say: 'First register this phone (it proves the texts come from you), then choose this again.' };
-    }
-    turn.data.recovering = true;
-    return this.afterSend(turn, result, 'enterCode');
   }
 
   private askQuestions(turn: FlowTurn<SmsData>): Transition {

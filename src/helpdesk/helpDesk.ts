@@ -298,7 +298,7 @@ export class HelpDesk {
           });
         } catch (err) {
           this.deps.log.warn({ err, ticket: ticket.id }, 'could not open a private chat with the agent: the pass is withdrawn');
-          await this.deps.state.update(ticket.personId, (doc) => {
+          await this.changePerson(ticket, agent, 'Temporary Access Pass withdrawn (no private chat with the agent)', (doc) => {
             if (!doc.profile?.accessPass) return undefined;
             doc.profile.accessPass = undefined;
             return true;

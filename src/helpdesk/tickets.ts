@@ -1,6 +1,6 @@
 import { AppError, PreconditionFailedError } from '../errors';
 import type { DocumentStore } from '../storage/store';
-import type { Clock, Random } from '../verification/ports';
+import { type Clock, type Random, readableCode } from '../verification/ports';
 
 export type TicketState = 'open' | 'claimed' | 'closed';
 
@@ -48,9 +48,8 @@ export class TicketBook {
   async create(fields: Omit<Ticket, 'id' | 'createdAt' | 'state' | 'lastPostedAt' | 'history'>): Promise<Ticket> {
     const now = this.clock.now();
     const day = new Date(now).toISOString().slice(2, 10).replace(/-/g, '');
-    const alphabet = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const suffix = Array.from({ length: 4 }, () => alphabet[this.random.int(alphabet.length)]).join('');
+      const suffix = readableCode(this.random, 4);
       const ticket: Ticket = {
         ...fields,
         id: `HD-${day}-${suffix}`,

@@ -25,9 +25,10 @@ export class Aliases {
     if (!store || !secretBox) throw new Error('Aliases needs a store and a SecretBox');
   }
 
-  /** The one person a number belongs to; none when unknown or shared. */
-  async personOfPhone(e164: string): Promise<string | undefined> {
-    return soleOwner(await this.read(this.phoneKey(e164)));
+  /** What is known of a number, in one read: the one person it belongs to (none when unknown or shared), and whether it opted out. */
+  async phone(e164: string): Promise<{ personId?: string; optedOut: boolean }> {
+    const record = await this.read(this.phoneKey(e164));
+    return { personId: soleOwner(record), optedOut: record?.optedOutAt !== undefined };
   }
 
   async personOfUpn(upn: string): Promise<string | undefined> {
@@ -49,10 +50,6 @@ export class Aliases {
 
   async setOptedOut(e164: string, optedOut: boolean, now: number): Promise<void> {
     await this.change(this.phoneKey(e164), (r) => ({ ...r, optedOutAt: optedOut ? now : undefined }));
-  }
-
-  async isOptedOut(e164: string): Promise<boolean> {
-    return (await this.read(this.phoneKey(e164)))?.optedOutAt !== undefined;
   }
 
   private phoneKey(e164: string): string {

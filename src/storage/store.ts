@@ -6,8 +6,8 @@
 
 /**
  * `state`: one document per person (profile + dialogs); `counters`: rate-limit
- * windows and SMS opt-outs; `audit`: the audit log; `qr`: single-use QR image
- * links; `aliases`: who a phone number or UPN belongs to (for texts);
+ * windows; `audit`: the audit log; `qr`: single-use QR image links;
+ * `aliases`: who a phone number or UPN belongs to, and a number's STOP;
  * `tickets`: help-desk tickets.
  */
 export const COLLECTIONS = ['state', 'counters', 'audit', 'qr', 'aliases', 'tickets'] as const;

@@ -17,6 +17,14 @@ export interface Random {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
+/** Letters and digits a person reads out or types without mixing them up (no 0/O, 1/I/L). */
+const READABLE = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+/** `length` characters a person can read out (about 4.95 bits each): passes, ticket numbers. */
+export function readableCode(random: Random, length: number): string {
+  return Array.from({ length }, () => READABLE[random.int(READABLE.length)]).join('');
+}
+
 export const cryptoRandom: Random = {
   bytes: (length) => randomBytes(length),
   int: (maxExclusive) => randomInt(maxExclusive),

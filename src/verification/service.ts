@@ -1,13 +1,23 @@
 import { checkEmailAddress, type EmailProblem, maskEmail } from './email';
 import { isPhoneProblem, maskPhone, type PhoneChannel, type PhoneProblem, parsePhoneNumber } from './phone';
 import { type MethodKind, MFA_KINDS, type Policy, type RolePolicy, SSPR_KINDS } from './policy';
-import type { AuditEvent, AuditLog, Clock, CodeSender, Counters, DeliveryFailure, Random } from './ports';
+import {
+  type AuditEvent,
+  type AuditLog,
+  type Clock,
+  type CodeSender,
+  type Counters,
+  type DeliveryFailure,
+  type Random,
+  readableCode,
+} from './ports';
 import type {
   AuthenticatorAppMethod,
   CallOutcome,
   CodeChannel,
   PendingCode,
   PhoneKind,
+  PhoneMethod,
   PhoneVariant,
   Recovery,
   SecurityInfoProfile,
@@ -33,9 +43,8 @@ const DAY = 24 * 60 * MINUTE;
 const NOTICES_PER_DAY = 20;
 /** How long a proven phone, then proven answers, stay good for finishing a recovery. */
 const RECOVERY_MINUTES = 15;
-/** Temporary Access Pass: length, alphabet (no 0/O, 1/I/L), lifetime bounds in minutes (Entra: 10 minutes and up, 1 hour by default). */
+/** Temporary Access Pass: length, lifetime bounds in minutes (Entra: 10 minutes and up, 1 hour by default). */
 const ACCESS_PASS_LENGTH = 12;
-const ACCESS_PASS_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const ACCESS_PASS_MIN_MINUTES = 10;
 const ACCESS_PASS_MAX_MINUTES = 24 * 60;
 
@@ -520,10 +529,7 @@ export class VerificationService {
     if (problem) return { status: 'refused', problem };
     const answers = await Promise.all(picks.map((p) => hashAnswer(p.questionId, p.answer)));
     const previous = profile.methods.find((m) => m.kind === 'securityQuestions');
-    if (previous) {
-      profile.methods = profile.methods.filter((m) => m.id !== previous.id);
-      await this.record(profile, 'method.deleted', 'success', via, previous);
-    }
+    if (previous) await this.removeMethods(profile, [previous], via);
     // Choosing answers proves nothing: it must not reset the failure throttle.
     await this.addMethod(profile, { id: this.deps.random.id(), kind: 'securityQuestions', answers, addedAt: this.deps.clock.now() }, via, {
       change: previous ? 'changed' : 'added',
@@ -554,9 +560,26 @@ export class VerificationService {
   async startPhoneProof(profile: SecurityInfoProfile, e164: string): Promise<SendResult> {
     const locked = this.lockStatus(profile);
     if (locked) return locked;
-    const method = profile.methods.find((m) => (m.kind === 'phone' || m.kind === 'alternatePhone') && m.e164 === e164);
-    if (!method || !isPhoneMethod(method)) return { status: 'notAllowed' };
+    const method = this.textablePhone(profile, e164);
+    const needs = this.recoveryNeeds(profile, e164);
+    if (!method || (needs !== 'phoneProof' && needs !== 'answers')) return { status: 'notAllowed' };
     return this.startChallenge(profile, { methodKind: method.kind, destination: e164, channel: 'sms', proves: method.id });
+  }
+
+  /**
+   * What removing a lost authenticator app by texts from `phone` still needs:
+   * there must be an app to remove, security questions to ask, and `phone`
+   * registered; then a code texted to it, then the answers.
+   */
+  recoveryNeeds(profile: SecurityInfoProfile, phone: string): 'noApp' | 'noQuestions' | 'phoneNotRegistered' | 'phoneProof' | 'answers' {
+    if (!profile.methods.some((m) => m.kind === 'authenticatorApp')) return 'noApp';
+    if (!profile.methods.some((m) => m.kind === 'securityQuestions')) return 'noQuestions';
+    if (!this.textablePhone(profile, phone)) return 'phoneNotRegistered';
+    return this.freshRecovery(profile)?.phone === phone ? 'answers' : 'phoneProof';
+  }
+
+  private textablePhone(profile: SecurityInfoProfile, e164: string): PhoneMethod | undefined {
+    return profile.methods.find((m): m is PhoneMethod => (m.kind === 'phone' || m.kind === 'alternatePhone') && m.e164 === e164);
   }
 
   /**
@@ -620,18 +643,12 @@ export class VerificationService {
   ): Promise<{ status: 'removed'; apps: string[] } | { status: 'notProven' }> {
     const recovery = this.freshRecovery(profile);
     if (!recovery?.answersProvenAt) return { status: 'notProven' };
-    const apps = profile.methods.filter((m) => m.kind === 'authenticatorApp');
-    const recipients = [...profile.methods];
-    profile.methods = profile.methods.filter((m) => m.kind !== 'authenticatorApp');
-    if (apps.some((a) => a.id === profile.defaultMethodId)) {
-      profile.defaultMethodId = undefined;
-      profile.defaultVariant = undefined;
-    }
+    const apps = profile.methods.filter((m): m is AuthenticatorAppMethod => m.kind === 'authenticatorApp');
+    const recipients = await this.removeMethods(profile, apps, via, 'lost; removed after recovery');
     profile.pendingApp = undefined;
     profile.recovery = undefined;
-    for (const app of apps) await this.record(profile, 'method.deleted', 'success', via, app, 'lost; removed after recovery');
     if (apps.length > 0) await this.notifyChange(profile, 'authenticator app removed', { recipients });
-    return { status: 'removed', apps: apps.map((a) => (a.kind === 'authenticatorApp' ? a.appName : '')) };
+    return { status: 'removed', apps: apps.map((a) => a.appName) };
   }
 
   private freshRecovery(profile: SecurityInfoProfile): Recovery | undefined {
@@ -661,10 +678,7 @@ export class VerificationService {
   ): Promise<{ pass: string; expiresAt: number; singleUse: boolean; lifetimeMinutes: number }> {
     const lifetimeMinutes = Math.min(ACCESS_PASS_MAX_MINUTES, Math.max(ACCESS_PASS_MIN_MINUTES, Math.round(request.lifetimeMinutes ?? 60)));
     const singleUse = request.singleUse ?? true;
-    const pass = Array.from(
-      { length: ACCESS_PASS_LENGTH },
-      () => ACCESS_PASS_ALPHABET[this.deps.random.int(ACCESS_PASS_ALPHABET.length)],
-    ).join('');
+    const pass = readableCode(this.deps.random, ACCESS_PASS_LENGTH);
     const now = this.deps.clock.now();
     const id = this.deps.random.id();
     profile.accessPass = {
@@ -726,16 +740,10 @@ export class VerificationService {
    */
   async requireReregistration(profile: SecurityInfoProfile, by: string, via: string): Promise<SecurityMethod[]> {
     const removed = profile.methods.filter((m) => m.kind === 'authenticatorApp' || isPhoneMethod(m));
-    const recipients = [...profile.methods];
-    profile.methods = profile.methods.filter((m) => !removed.some((r) => r.id === m.id));
-    if (removed.some((m) => m.id === profile.defaultMethodId)) {
-      profile.defaultMethodId = undefined;
-      profile.defaultVariant = undefined;
-    }
     profile.pendingApp = undefined;
     profile.pendingCode = undefined;
     await this.record(profile, 'admin.action', 'success', via, undefined, `re-registration required by ${by}`);
-    for (const method of removed) await this.record(profile, 'method.deleted', 'success', via, method, `re-registration required by ${by}`);
+    const recipients = await this.removeMethods(profile, removed, via, `re-registration required by ${by}`);
     if (removed.length > 0) await this.notifyChange(profile, 're-registration required by the help desk', { recipients });
     return removed;
   }
@@ -765,20 +773,35 @@ export class VerificationService {
   async deleteMethod(profile: SecurityInfoProfile, methodId: string, via: string): Promise<DeletionCheck> {
     const check = this.checkDeletion(profile, methodId);
     if (!check.allowed) return check;
-    const recipients = [...profile.methods];
-    profile.methods = profile.methods.filter((m) => m.id !== methodId);
-    if (profile.defaultMethodId === methodId) {
-      profile.defaultMethodId = undefined;
-      profile.defaultVariant = undefined;
-    }
-    await this.record(profile, 'method.deleted', 'success', via, check.method);
+    const recipients = await this.removeMethods(profile, [check.method], via);
     if (check.newDefault) await this.record(profile, 'default.changed', 'success', via, check.newDefault);
-    // The deleted phone or address is told too: if this wasn't its owner, that is where they will see it.
     await this.notifyChange(profile, `${describeKind(check.method.kind)} removed`, { recipients });
     return check;
   }
 
   // ---- Internals -------------------------------------------------------------
+
+  /**
+   * Takes methods out of the profile (the default goes with its method) and
+   * audits each. Returns the methods held before, for the change notice: a
+   * removed phone or address is told too (if this wasn't its owner, that is where they will see it).
+   */
+  private async removeMethods(
+    profile: SecurityInfoProfile,
+    removed: readonly SecurityMethod[],
+    via: string,
+    detail?: string,
+  ): Promise<SecurityMethod[]> {
+    const before = [...profile.methods];
+    const gone = new Set(removed.map((m) => m.id));
+    profile.methods = profile.methods.filter((m) => !gone.has(m.id));
+    if (profile.defaultMethodId !== undefined && gone.has(profile.defaultMethodId)) {
+      profile.defaultMethodId = undefined;
+      profile.defaultVariant = undefined;
+    }
+    for (const method of removed) await this.record(profile, 'method.deleted', 'success', via, method, detail);
+    return before;
+  }
 
   private async startChallenge(
     profile: SecurityInfoProfile,

@@ -15,6 +15,13 @@ const SAM = { phone: '+12015550142', upn: 'sam.student@contoso.edu' }; // on fil
 const ADELE_PHONE = '+12015550123';
 const HELP_DESK_CHANNEL = '19:helpdesk@thread.tacv2';
 
+/** The number to reply for a choice of a text menu. */
+function numberOf(menu: string, title: string): string {
+  const line = menu.split('\n').find((l) => l.endsWith(`. ${title}`));
+  if (!line) throw new Error(`no "${title}" in:\n${menu}`);
+  return line.split('.')[0]!;
+}
+
 describe('the assistant by SMS (Twilio webhook, the real SDK against a local double)', () => {
   let bot: BotFixture;
   let double: TwilioDouble;
@@ -141,7 +148,7 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
 
   it('never sets up an authenticator app by text: it says where to do it', async () => {
     const menu = await text(SAM.phone, 'menu');
-    const option = /(\d)\. Set up an authenticator app/.exec(menu.all)![1]!;
+    const option = numberOf(menu.all, 'Set up an authenticator app');
     const reply = await text(SAM.phone, option);
     expect(reply.all).toContain('its key must never travel by text');
     expect(reply.all).toContain('open Microsoft Teams');
@@ -157,7 +164,7 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
     await bot.restart();
     const menu = await text(SAM.phone, 'menu');
     expect(menu.all).not.toContain('Register this phone');
-    const info = await text(SAM.phone, /(\d)\. See my security info/.exec(menu.all)![1]!);
+    const info = await text(SAM.phone, numberOf(menu.all, 'See my security info'));
     expect(info.all).toContain('Phone: +1 *** *** 0142');
 
     const samInTeams = { id: '29:sam', name: 'Sam Student', aadObjectId: '0c2b7f3e-1111-4c0e-9b4a-6a1d2e3f4a5b' };
@@ -203,7 +210,7 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
 
     // Her phone is lost with the app on it; her number moves to a new phone, and she texts.
     const menu = await text(ADELE_PHONE, 'menu');
-    const lost = /(\d)\. I lost my authenticator app/.exec(menu.all)![1]!;
+    const lost = numberOf(menu.all, 'I lost my authenticator app');
     expect((await text(ADELE_PHONE, lost)).all).toContain('We texted a 6-digit code to +1 *** *** 0123. Reply with it.');
     const first = await text(ADELE_PHONE, textedCode(ADELE_PHONE));
     const answers: Record<string, string> = { 'first pet': 'Rex', 'first job': 'Lyon', 'first car': 'Fiesta' };
@@ -227,7 +234,7 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
 
   it("reaches the help desk by text: a ticket, and the agent's messages arrive as texts", async () => {
     const menu = await text(SAM.phone, 'menu');
-    const option = /(\d)\. I need help/.exec(menu.all)![1]!;
+    const option = numberOf(menu.all, 'I need help');
     const opened = await text(SAM.phone, option);
     const ticket = /HD-\d{6}-[A-Z0-9]{4}/.exec(opened.all)?.[0];
     expect(opened.all).toContain(`I opened help-desk ticket ${ticket} for you.`);

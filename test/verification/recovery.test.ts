@@ -88,6 +88,20 @@ describe('recovery from a lost authenticator app', () => {
     expect(service.recoveryQuestion(profile, '+12015550123')).toMatchObject({ status: 'ask' });
   });
 
+  it('says what it still needs, and sends no code when nothing could be recovered', async () => {
+    const { service, profile, outbox, clock } = await personWithLostApp();
+    expect(service.recoveryNeeds(profile, '+19995550100')).toBe('phoneNotRegistered');
+    expect(service.recoveryNeeds(profile, '+12015550123')).toBe('phoneProof');
+    profile.methods = profile.methods.filter((m) => m.kind !== 'securityQuestions');
+    expect(service.recoveryNeeds(profile, '+12015550123')).toBe('noQuestions');
+    clock.advance(61_000);
+    const sent = readOutbox(outbox.file).length;
+    expect(await service.startPhoneProof(profile, '+12015550123')).toEqual({ status: 'notAllowed' });
+    expect(readOutbox(outbox.file)).toHaveLength(sent);
+    profile.methods = profile.methods.filter((m) => m.kind !== 'authenticatorApp');
+    expect(service.recoveryNeeds(profile, '+12015550123')).toBe('noApp');
+  });
+
   it('expires: proof of the phone is good for 15 minutes', async () => {
     const { service, profile, outbox, clock } = await personWithLostApp();
     clock.advance(61_000);
