@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import http from 'node:http';
+import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
@@ -8,7 +8,7 @@ import { type BotClient, TEAMS_USER } from '../support/botClient';
 import { BotFixture } from '../support/botFixture';
 import { cardOf, cardText, fact, imageOf } from '../support/cards';
 import { FrozenClock } from '../support/clock';
-import { closeServer, listenOnLoopback } from '../support/loopback';
+import { LoopbackServer } from '../support/loopback';
 import { decodeQrDataUri } from '../support/qr';
 
 const CHANNEL = '19:helpdesk@thread.tacv2';
@@ -18,9 +18,10 @@ const KEY = 'an-admin-key-for-the-tests-0123456789';
 const WRONG_CODE = '135790';
 
 /** Where the help-desk webhook posts land. */
-class WebhookSink {
+class WebhookSink extends LoopbackServer {
   readonly posts: Array<{ type: string; ticket: Record<string, unknown> }> = [];
-  private readonly server = http.createServer((req, res) => {
+
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     let body = '';
     req.on('data', (chunk) => {
       body += chunk;
@@ -30,14 +31,6 @@ class WebhookSink {
       res.statusCode = 204;
       res.end();
     });
-  });
-  url = '';
-  async start(): Promise<this> {
-    this.url = await listenOnLoopback(this.server);
-    return this;
-  }
-  stop(): Promise<void> {
-    return closeServer(this.server);
   }
 }
 

@@ -1,5 +1,5 @@
-import http from 'node:http';
-import { closeServer, listenOnLoopback } from './loopback';
+import type http from 'node:http';
+import { LoopbackServer } from './loopback';
 
 export interface TwilioRequest {
   readonly method: string;
@@ -18,21 +18,10 @@ interface Scripted {
  * (Messages and Calls), for the real `twilio` SDK to talk to through
  * TWILIO_API_BASE_URL. Failures can be scripted one response at a time.
  */
-export class TwilioDouble {
+export class TwilioDouble extends LoopbackServer {
   readonly requests: TwilioRequest[] = [];
   private readonly script: Scripted[] = [];
-  private readonly server = http.createServer((req, res) => this.handle(req, res));
   private sid = 0;
-  url = '';
-
-  async start(): Promise<this> {
-    this.url = await listenOnLoopback(this.server);
-    return this;
-  }
-
-  stop(): Promise<void> {
-    return closeServer(this.server);
-  }
 
   /** The next responses, in order, instead of success. */
   failNext(...responses: Scripted[]): void {
@@ -47,7 +36,7 @@ export class TwilioDouble {
     return this.requests.filter((r) => r.path.endsWith('/Calls.json'));
   }
 
-  private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     let body = '';
     req.on('data', (chunk) => {
       body += chunk;
