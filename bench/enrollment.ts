@@ -28,7 +28,7 @@ const USERS = arg('users', 50);
 const SECONDS = arg('seconds', 20);
 const ROUNDS = arg('rounds', 100);
 const WARMUP_SECONDS = arg('warmup', 5);
-/** Profiling aid: drive an enrollment bot already running there (e.g. under --cpu-prof), and nothing else. */
+/** Profiling aid: drive a bot already running there (e.g. under --cpu-prof), and nothing else; `--echo` if it is the echo bot. */
 const TARGET = process.argv.includes('--target') ? process.argv[process.argv.indexOf('--target') + 1] : undefined;
 const TARGET_OUTBOX = process.argv.includes('--outbox') ? process.argv[process.argv.indexOf('--outbox') + 1] : undefined;
 
@@ -257,8 +257,13 @@ async function enroll(person: Person, phone: string, outbox: Outbox): Promise<bo
   return JSON.stringify(person.card()).includes('Success!');
 }
 
-async function echoSession(person: Person, turns: number): Promise<void> {
-  for (let i = 0; i < turns; i++) await person.send({ text: `hello ${i}` });
+/** How many turns `enroll` takes. */
+const ENROLLMENT_TURNS = 8;
+
+/** The echo bot's session: as many turns as an enrollment. */
+async function echoSession(person: Person): Promise<boolean> {
+  for (let i = 0; i < ENROLLMENT_TURNS; i++) await person.send({ text: `hello ${i}` });
+  return true;
 }
 
 type Work = (person: Person) => Promise<boolean>;
@@ -308,7 +313,9 @@ async function profileTarget(url: string, outbox: string): Promise<void> {
   await connector.start();
   const bot = { url, child: { pid: process.pid } as ChildProcess, costs: [] };
   const texts = new Outbox(outbox);
-  const result = await drive('enrollment', bot, connector, (person) => enroll(person, nextPhone(), texts));
+  const result = process.argv.includes('--echo')
+    ? await drive('echo', bot, connector, echoSession)
+    : await drive('enrollment', bot, connector, (person) => enroll(person, nextPhone(), texts));
   console.table([result]);
   connector.stop();
 }
@@ -326,11 +333,8 @@ async function main(): Promise<void> {
       `Benchmark: ${USERS} concurrent users; per bot ${WARMUP_SECONDS} s of warm-up, then ${SECONDS} s (at most ${ROUNDS} sessions a user); ${os.cpus().length} cores, Node ${process.version}`,
     );
     const enrollment = await drive('enrollment', enrollmentBot, connector, (person) => enroll(person, nextPhone(), outbox));
-    // The echo bot gets the same concurrency and as many turns per session as an enrollment takes (9).
-    const echo = await drive('echo', echoBot, connector, async (person) => {
-      await echoSession(person, 9);
-      return true;
-    });
+    // The echo bot gets the same concurrency and as many turns per session as an enrollment takes.
+    const echo = await drive('echo', echoBot, connector, echoSession);
     const ratios = {
       turnsPerSecond: Math.round((enrollment.turnsPerSecond / echo.turnsPerSecond) * 100) / 100,
       p99: Math.round((enrollment.p99 / Math.max(1, echo.p99)) * 100) / 100,

@@ -12,6 +12,7 @@ import { SmsGate } from './bot/smsGate';
 import { turnErrorHandler } from './bot/turnErrors';
 import { registerAdminRoutes } from './channels/adminRoutes';
 import { registerQrRoute } from './channels/qrRoute';
+import { ReusedClientsAuthentication } from './channels/reusedClients';
 import { registerSmsRoutes, TWILIO_SMS_SERVICE_URL, TwilioSmsAdapter } from './channels/twilioSms';
 import { registerVoiceRoutes } from './channels/twilioVoice';
 import { type Config, HELPDESK_DEFAULTS, loadConfig } from './config';
@@ -224,12 +225,14 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     log.warn('MicrosoftAppId is not set: /api/messages accepts unauthenticated requests (local Emulator / Playground mode only).');
   }
   const adapter = new CloudAdapter(
-    new ConfigurationBotFrameworkAuthentication({
-      MicrosoftAppId: config.bot.appId,
-      MicrosoftAppPassword: config.bot.appPassword,
-      MicrosoftAppType: config.bot.appType,
-      MicrosoftAppTenantId: config.bot.tenantId,
-    }),
+    new ReusedClientsAuthentication(
+      new ConfigurationBotFrameworkAuthentication({
+        MicrosoftAppId: config.bot.appId,
+        MicrosoftAppPassword: config.bot.appPassword,
+        MicrosoftAppType: config.bot.appType,
+        MicrosoftAppTenantId: config.bot.tenantId,
+      }),
+    ),
   );
   adapter.onTurnError = turnErrorHandler(log, random);
   /** A proactive turn in a conversation: texts by Twilio's webhook through their adapter (made below), the rest through Bot Framework. */

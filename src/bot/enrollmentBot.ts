@@ -1,11 +1,14 @@
 import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botbuilder';
-import { type Dialog, DialogSet } from 'botbuilder-dialogs';
+import { type Dialog, DialogSet, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import type { HelpDesk } from '../helpdesk/helpDesk';
 import type { Logger } from '../log';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
 import { describePerson, type Person, personIdOf, tenantOf } from './identity';
 import type { PersonState } from './personState';
 import type { SmsGate } from './smsGate';
+
+/** Where a turn keeps botbuilder-dialogs' memory-scope configuration (DialogStateManager reads it from there). */
+const MEMORY_SCOPES_KEY = 'DialogStateManagerConfiguration';
 
 /** The event name of botbuilder's proactive continuation activity. */
 const CONTINUE_CONVERSATION = 'ContinueConversation';
@@ -42,6 +45,8 @@ const VOUCHED = Symbol('vouchedPerson');
  */
 export class EnrollmentBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
+  /** botbuilder-dialogs' memory-scope configuration, worked out in the first turn and given to every later one. */
+  private memoryScopes: DialogStateManagerConfiguration | undefined;
 
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
@@ -155,7 +160,10 @@ export class EnrollmentBot extends ActivityHandler {
   }
 
   private async runDialog(context: TurnContext, mode: 'continueOrBegin' | 'beginIfIdle' | 'continueIfActive'): Promise<void> {
+    // botbuilder-dialogs works out its memory scopes afresh every turn unless the turn already has them: they never change.
+    if (this.memoryScopes) context.turnState.set(MEMORY_SCOPES_KEY, this.memoryScopes);
     const dc = await this.dialogs.createContext(context);
+    this.memoryScopes ??= context.turnState.get(MEMORY_SCOPES_KEY);
     if (dc.activeDialog) {
       if (mode !== 'beginIfIdle') await dc.continueDialog();
       return;

@@ -6,7 +6,7 @@ import { CodeChallengeDialog, type CodeData, DIFFERENT_METHOD } from './codeChal
 import type { DialogDeps } from './deps';
 import { kindLabel } from './labels';
 import type { MethodDialogOptions } from './methodResult';
-import { callEndedMessage, countryLabel } from './phoneMessages';
+import { callEndedMessage, countryChoices } from './phoneMessages';
 
 export const PHONE_DIALOG = 'phone';
 
@@ -43,9 +43,7 @@ export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
           number: turn.data.number,
           extension: turn.data.extension,
           method: turn.data.method,
-          countries: this.deps.service.policy.phone.allowedCountries
-            .map((value) => ({ value, title: countryLabel(value) }))
-            .sort((a, b) => a.title.localeCompare(b.title)),
+          countries: countryChoices(this.deps.service.policy.phone.allowedCountries),
         },
         textAction: 'send',
         textInput: 'number',

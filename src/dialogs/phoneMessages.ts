@@ -6,8 +6,20 @@ import type { CallOutcome } from '../verification/profile';
 const regions = new Intl.DisplayNames(['en'], { type: 'region' });
 
 /** "United States (+1)". */
-export function countryLabel(country: string): string {
+function countryLabel(country: string): string {
   return `${regions.of(country) ?? country} (${dialCode(country)})`;
+}
+
+const choicesByList = new WeakMap<readonly string[], ReadonlyArray<{ value: string; title: string }>>();
+
+/** The countries of a policy as a card's choices, by name; made once per list (naming and sorting cost more than the rest of a turn). */
+export function countryChoices(countries: readonly string[]): ReadonlyArray<{ value: string; title: string }> {
+  let choices = choicesByList.get(countries);
+  if (!choices) {
+    choices = countries.map((value) => ({ value, title: countryLabel(value) })).sort((a, b) => a.title.localeCompare(b.title));
+    choicesByList.set(countries, choices);
+  }
+  return choices;
 }
 
 function countryName(country: string): string {

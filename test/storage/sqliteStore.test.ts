@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { PreconditionFailedError } from '../../src/errors';
 import { SqliteStore } from '../../src/storage/sqliteStore';
 import { cryptoRandom } from '../../src/verification/ports';
 import { FrozenClock } from '../support/clock';
@@ -34,7 +35,7 @@ describe('SQLite store on disk', () => {
     await store.close();
   });
 
-  it('opens a file made before documents had a partition, and adds it', async () => {
+  it('opens a file made before documents had a partition (a WITHOUT ROWID table then), and keeps its documents', async () => {
     const file = path.join(dir(), 'old.sqlite');
     const raw = new Database(file);
     raw.exec(
@@ -43,9 +44,20 @@ describe('SQLite store on disk', () => {
     raw.prepare("INSERT INTO documents VALUES ('state', 'a', 'e1', '{\"old\":true}', NULL)").run();
     raw.close();
     const store = new SqliteStore(file, clock, cryptoRandom);
-    expect((await store.get('state', 'a'))?.value).toEqual({ old: true });
+    expect(await store.get('state', 'a')).toEqual({ value: { old: true }, etag: 'e1' });
+    await expect(store.put('state', 'a', { old: false }, { ifMatch: 'stale' })).rejects.toThrow(PreconditionFailedError);
+    await store.put('state', 'a', { old: false }, { ifMatch: 'e1' });
     await store.put('audit', 'x', { n: 1 }, { partition: 'p' });
     expect(await store.list('audit', 'p')).toEqual([{ n: 1 }]);
     await store.close();
+    // Opened again: already current, nothing copied twice.
+    const again = new SqliteStore(file, clock, cryptoRandom);
+    expect((await again.get('state', 'a'))?.value).toEqual({ old: false });
+    await again.close();
+    const schema = new Database(file, { readonly: true });
+    expect(schema.prepare("SELECT sql FROM sqlite_master WHERE name = 'documents'").get()).toEqual({
+      sql: expect.not.stringMatching(/WITHOUT ROWID/i),
+    });
+    schema.close();
   });
 });

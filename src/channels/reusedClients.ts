@@ -1,0 +1,93 @@
+import type { Activity } from 'botbuilder';
+import {
+  type AuthenticateRequestResult,
+  BotFrameworkAuthentication,
+  type BotFrameworkClient,
+  type ClaimsIdentity,
+  type ConnectorClient,
+  ConnectorFactory,
+  JwtTokenValidation,
+  type UserTokenClient,
+} from 'botframework-connector';
+
+/** How many clients are kept (service URLs are few: one per channel and region). */
+const KEPT_CLIENTS = 64;
+
+/**
+ * Bot Framework authentication that keeps its HTTP clients. botbuilder builds a
+ * new connector client (with its whole request pipeline) and a new user-token
+ * client for every turn, which costs more than many turns' own work; these are
+ * kept per bot identity, service URL and audience instead. Authentication is
+ * unchanged: every request is still validated by the wrapped instance, and the
+ * kept clients hold the same credentials (whose tokens refresh themselves).
+ */
+export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
+  private readonly connectors = new BoundedMap<Promise<ConnectorClient>>(KEPT_CLIENTS);
+  private readonly tokenClients = new BoundedMap<Promise<UserTokenClient>>(KEPT_CLIENTS);
+
+  constructor(private readonly inner: BotFrameworkAuthentication) {
+    super();
+  }
+
+  override async authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await this.inner.authenticateRequest(activity, authHeader);
+    return { ...result, connectorFactory: result.connectorFactory && this.reuse(result.claimsIdentity, result.connectorFactory) };
+  }
+
+  override async authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
+    return { ...result, connectorFactory: result.connectorFactory && this.reuse(result.claimsIdentity, result.connectorFactory) };
+  }
+
+  override createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.reuse(claimsIdentity, this.inner.createConnectorFactory(claimsIdentity));
+  }
+
+  override createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.tokenClients.getOrAdd(appIdOf(claimsIdentity), () => this.inner.createUserTokenClient(claimsIdentity));
+  }
+
+  override createBotFrameworkClient(): BotFrameworkClient {
+    return this.inner.createBotFrameworkClient();
+  }
+
+  override getOriginatingAudience(): string {
+    return this.inner.getOriginatingAudience();
+  }
+
+  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
+    return this.inner.authenticateChannelRequest(authHeader);
+  }
+
+  private reuse(claimsIdentity: ClaimsIdentity, factory: ConnectorFactory): ConnectorFactory {
+    const connectors = this.connectors;
+    const appId = appIdOf(claimsIdentity);
+    return new (class extends ConnectorFactory {
+      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+        return connectors.getOrAdd(`${appId}\u0000${serviceUrl}\u0000${audience ?? ''}`, () => factory.create(serviceUrl, audience));
+      }
+    })();
+  }
+}
+
+function appIdOf(claimsIdentity: ClaimsIdentity): string {
+  return JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
+}
+
+/** A map that forgets its oldest entry past `limit`, and a failed promise at once (so the next turn tries again). */
+class BoundedMap<V extends Promise<unknown>> {
+  private readonly entries = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+
+  getOrAdd(key: string, make: () => V): V {
+    const found = this.entries.get(key);
+    if (found) return found;
+    const made = make();
+    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, made);
+    made.catch(() => {
+      if (this.entries.get(key) === made) this.entries.delete(key);
+    });
+    return made;
+  }
+}
