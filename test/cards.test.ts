@@ -1,5 +1,5 @@
 import * as AC from 'adaptivecards/dist/adaptivecards.js';
-import { type CardName, CardRenderer } from '../src/bot/cards';
+import { type CardName, CardRenderer, verbatim } from '../src/bot/cards';
 import { nodes } from './support/cards';
 
 const steps = [
@@ -175,5 +175,41 @@ describe('text rendering', () => {
     expect(text).toContain('1 App · 2 Phone');
     expect(text).not.toContain('ABCD EFGH');
     expect(text).not.toContain('data:image');
+  });
+});
+
+/** Fields a template tests (in `$when` or a function), which therefore may not be given verbatim. */
+const TESTED_FIELDS: Partial<Record<CardName, string[]>> = { ticket: ['state', 'agentName'] };
+
+describe('verbatim values', () => {
+  it('are never kept: the kept expansion of a QR card holds neither the image nor the key', () => {
+    const fresh = new CardRenderer();
+    const secret = 'QWER TYUI OPAS DFGH JKLZ XCVB NM23 4567';
+    const card = fresh.render('scanQrCode', { ...samples.scanQrCode, qrImage: verbatim(QR), secretKey: verbatim(secret) }, 'n');
+    expect(JSON.stringify(card.card)).toContain(secret);
+    const kept = [...(fresh as unknown as { expanded: Map<string, string> }).expanded].join('');
+    expect(kept).not.toContain(secret);
+    expect(kept).not.toContain(QR.slice(-20));
+  });
+
+  it('cannot be forged by a value that looks like a placeholder', () => {
+    const fresh = new CardRenderer();
+    const data = { ...samples.moreInfoRequired, orgName: 'Contoso \uE0000\uE001', upn: verbatim('adele@contoso.com') };
+    const card = fresh.render('moreInfoRequired', data, 'n');
+    expect(JSON.stringify(card.card)).toContain('Contoso \uE0000\uE001');
+    expect(fresh.render('moreInfoRequired', data, 'n').card).toEqual(card.card);
+  });
+
+  it.each(renderer.names())('%s: fill in a kept expansion exactly as the template would place them', (name) => {
+    const found: string[] = [];
+    for (const [field, value] of Object.entries(samples[name])) {
+      if (typeof value !== 'string') continue;
+      const plain = renderer.render(name, samples[name], 'nonce-1');
+      renderer.render(name, { ...samples[name], [field]: verbatim(`${value} (another person)`) }, 'nonce-0'); // expanded and kept
+      const kept = renderer.render(name, { ...samples[name], [field]: verbatim(value) }, 'nonce-1');
+      if (JSON.stringify([kept.card, kept.actions, kept.text]) !== JSON.stringify([plain.card, plain.actions, plain.text]))
+        found.push(field);
+    }
+    expect(found).toEqual(TESTED_FIELDS[name] ?? []);
   });
 });

@@ -57,13 +57,42 @@ export interface RenderedCard {
 type Json = Record<string, unknown>;
 
 /**
+ * A view-model value a card shows as it is: put where the template says,
+ * never tested or changed by it (`${upn}`, not `${toUpper(upn)}` nor
+ * `$when: ${upn != ''}`). Expansions are kept with a placeholder in its place,
+ * so a card for one person is a kept card with their values filled in, and no
+ * kept expansion holds a secret (a QR code, a key).
+ */
+export class Verbatim {
+  constructor(readonly text: string) {}
+}
+
+export function verbatim(text: string | undefined): Verbatim {
+  return new Verbatim(text ?? '');
+}
+
+/** Placeholders are written between private-use characters, which JSON leaves as they are and no card text contains. */
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+const PLACEHOLDER = /\uE000(\w+)\uE001/g;
+const NONCE = `${OPEN}nonce${CLOSE}`;
+
+/** An expansion as kept: the card and what it accepts back, as JSON with placeholders for the nonce and the verbatim values. */
+interface Expansion {
+  readonly card: Json;
+  readonly actions: CardAction[];
+  readonly inputs: string[];
+  readonly choices: CardChoice[];
+}
+
+/**
  * Loads every template once (building a `Template` costs milliseconds), expands
  * it from a view model, stamps each submit action with the card's nonce (so a
  * click on an old card is recognised), and renders the same card as text.
  */
 export class CardRenderer {
   private readonly templates = new Map<CardName, Template>();
-  /** Expansions by card and view model: most screens look the same for many people (no card with a secret is kept). */
+  /** Expansions (JSON) by card and view model: most screens look the same for many people, and verbatim values are filled in afterwards. */
   private readonly expanded = new Map<string, string>();
 
   constructor(dir: string = CARDS_DIR) {
@@ -81,67 +110,86 @@ export class CardRenderer {
     return [...this.templates.keys()];
   }
 
-  render(name: CardName, data: object, nonce?: string): RenderedCard {
-    const card = this.expand(name, data);
-    const actions: CardAction[] = [];
-    const inputs: string[] = [];
-    const choices: CardChoice[] = [];
-    visit(card, (node) => {
-      if (node.type === 'Action.Submit') {
-        const data = (node.data ?? {}) as Json;
-        if (nonce) node.data = { ...data, card: nonce };
-        if (typeof data.action === 'string') {
-          const { action, ...rest } = data;
-          const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
-          actions.push({ title: String(node.title ?? action), action, ...(Object.keys(extra).length ? { data: extra } : {}) });
-        }
-      } else if (typeof node.type === 'string' && node.type.startsWith('Input.') && typeof node.id === 'string') {
-        inputs.push(node.id);
-        if (node.type === 'Input.ChoiceSet' && choices.length === 0) {
-          for (const choice of (node.choices as Json[]) ?? []) {
-            choices.push({ input: node.id, title: String(choice.title), value: String(choice.value) });
-          }
-        }
-      }
-    });
-    let text: string | undefined;
-    return {
-      card,
-      // Only text-only channels read it: rendered on first use.
-      get text() {
-        text ??= cardToText(card, actions, choices);
-        return text;
-      },
-      actions,
-      inputs,
-      choices,
-    };
-  }
-
   /**
-   * Expands a template: a fresh object every time (the caller stamps it), from
-   * a kept expansion when the same card was expanded with the same data.
-   * Expanding costs about half a millisecond; parsing a kept one, a few microseconds.
+   * The card for a view model: a kept expansion when the same card was
+   * expanded from the same data (verbatim values aside), with this card's
+   * nonce and values filled in; a fresh object every time. Expanding costs
+   * about half a millisecond; filling in and parsing a kept one, a few microseconds.
    */
-  private expand(name: CardName, data: object): Json {
+  render(name: CardName, data: object, nonce?: string): RenderedCard {
     const template = this.templates.get(name);
     if (!template) throw new Error(`no card template "${name}"`);
-    if (NEVER_KEPT.has(name)) return template.expand({ $root: data }) as Json;
-    const key = `${name}\u0000${JSON.stringify(data)}`;
+    const values: string[] = [];
+    const model = Object.fromEntries(
+      Object.entries(data).map(([field, value]) =>
+        value instanceof Verbatim ? [field, `${OPEN}${values.push(value.text) - 1}${CLOSE}`] : [field, value],
+      ),
+    );
+    const key = `${name}\u0000${nonce ? 'stamped' : 'plain'}\u0000${JSON.stringify(model)}`;
+    // A placeholder character in a value that was not given verbatim: this card is expanded as it is, and not kept.
+    if (key.split(OPEN).length - 1 !== values.length) {
+      return rendered(
+        expansion(template, Object.fromEntries(Object.entries(data).map(([f, v]) => [f, v instanceof Verbatim ? v.text : v])), nonce),
+      );
+    }
     let json = this.expanded.get(key);
     if (json === undefined) {
-      json = JSON.stringify(template.expand({ $root: data }));
+      json = JSON.stringify(expansion(template, model, nonce && NONCE));
       if (this.expanded.size >= KEPT_EXPANSIONS) this.expanded.delete(this.expanded.keys().next().value!);
       this.expanded.set(key, json);
     }
-    return JSON.parse(json) as Json;
+    const filled = json.replace(PLACEHOLDER, (_, which: string) =>
+      // Escaped as inside a JSON string, where every placeholder is.
+      JSON.stringify(which === 'nonce' ? (nonce ?? '') : values[Number(which)]).slice(1, -1),
+    );
+    return rendered(JSON.parse(filled) as Expansion);
   }
 }
 
-/** Cards that hold a secret (the QR code and its key): expanded afresh, never kept. */
-const NEVER_KEPT: ReadonlySet<CardName> = new Set(['scanQrCode']);
 /** How many expansions are kept (a bounded map; the oldest goes first). */
 const KEPT_EXPANSIONS = 1000;
+
+/** Expands a template, stamps its submit actions with `nonce` (if any), and lists what the card accepts back. */
+function expansion(template: Template, model: object, nonce: string | undefined): Expansion {
+  const card = template.expand({ $root: model }) as Json;
+  const actions: CardAction[] = [];
+  const inputs: string[] = [];
+  const choices: CardChoice[] = [];
+  visit(card, (node) => {
+    if (node.type === 'Action.Submit') {
+      const data = (node.data ?? {}) as Json;
+      if (nonce) node.data = { ...data, card: nonce };
+      if (typeof data.action === 'string') {
+        const { action, ...rest } = data;
+        const extra = Object.fromEntries(Object.entries(rest).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+        actions.push({ title: String(node.title ?? action), action, ...(Object.keys(extra).length ? { data: extra } : {}) });
+      }
+    } else if (typeof node.type === 'string' && node.type.startsWith('Input.') && typeof node.id === 'string') {
+      inputs.push(node.id);
+      if (node.type === 'Input.ChoiceSet' && choices.length === 0) {
+        for (const choice of (node.choices as Json[]) ?? []) {
+          choices.push({ input: node.id, title: String(choice.title), value: String(choice.value) });
+        }
+      }
+    }
+  });
+  return { card, actions, inputs, choices };
+}
+
+function rendered({ card, actions, inputs, choices }: Expansion): RenderedCard {
+  let text: string | undefined;
+  return {
+    card,
+    // Only text-only channels read it: rendered on first use.
+    get text() {
+      text ??= cardToText(card, actions, choices);
+      return text;
+    },
+    actions,
+    inputs,
+    choices,
+  };
+}
 
 /** Replaces `{ "$include": "part" }` elements with the part's elements, once, at load. */
 function inlineParts(node: unknown, parts: ReadonlyMap<string, unknown[]>): unknown {

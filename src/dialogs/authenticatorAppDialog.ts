@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
+import { verbatim } from '../bot/cards';
 import { supportsCards } from '../bot/channels';
 import { QR_DISPLAY_WIDTH } from '../bot/qr';
 import type { CodeResult } from '../verification/service';
@@ -129,11 +130,11 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
       card: 'scanQrCode',
       data: {
         ...this.common(turn),
-        qrImage: await this.deps.qrImage(enrollment.otpauthUri),
+        qrImage: verbatim(await this.deps.qrImage(enrollment.otpauthUri)),
         qrSize: QR_DISPLAY_WIDTH,
         issuer: enrollment.issuer,
-        accountName: enrollment.accountName,
-        secretKey: enrollment.secretKey,
+        accountName: verbatim(enrollment.accountName),
+        secretKey: verbatim(enrollment.secretKey),
       },
       textAction: 'verify',
       retireWith: {

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { verbatim } from '../bot/cards';
 import type { CodeResult, SendResult } from '../verification/service';
 import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
@@ -31,7 +32,7 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
     enterCode: {
       show: (turn) => ({
         card: 'enterCode',
-        data: { ...this.header(turn), title: this.title, masked: turn.data.masked },
+        data: { ...this.header(turn), title: this.title, masked: verbatim(turn.data.masked) },
         textAction: 'verify',
       }),
       on: {
@@ -47,7 +48,7 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
           ...this.header(turn),
           title: this.title,
           headline: turn.data.headline,
-          message: `Your ${this.title.toLowerCase()} ${turn.data.masked} was registered successfully.`,
+          message: verbatim(`Your ${this.title.toLowerCase()} ${turn.data.masked} was registered successfully.`),
         },
       }),
       on: { next: () => ({ end: { registered: true } satisfies MethodResult }) },

@@ -1,4 +1,5 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import { verbatim } from '../bot/cards';
 import type { PhoneChannel } from '../verification/phone';
 import type { PhoneKind } from '../verification/profile';
 import type { FlowTurn, Reply, Screen, Transition } from './cardFlowDialog';
@@ -57,7 +58,7 @@ export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
     [SCREEN.calling]: {
       show: (turn) => ({
         card: 'calling',
-        data: { ...this.header(turn), masked: turn.data.masked, office: turn.data.kind === 'officePhone' },
+        data: { ...this.header(turn), masked: verbatim(turn.data.masked), office: turn.data.kind === 'officePhone' },
       }),
       on: {
         resend: (turn) => this.resend(turn),

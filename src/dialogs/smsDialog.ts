@@ -1,4 +1,5 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import { verbatim } from '../bot/cards';
 import { lockedMessage } from './authenticatorAppDialog';
 import type { FlowTurn, Screen, Transition } from './cardFlowDialog';
 import { CodeChallengeDialog, type CodeData } from './codeChallengeDialog';
@@ -55,7 +56,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
     // The code screen in one text message: the code is the reply.
     enterCode: {
       ...this.codeScreens.enterCode,
-      show: (turn) => ({ card: 'smsCode', data: { masked: turn.data.masked }, textAction: 'verify', textInput: 'code' }),
+      show: (turn) => ({ card: 'smsCode', data: { masked: verbatim(turn.data.masked) }, textAction: 'verify', textInput: 'code' }),
     },
     question: {
       show: (turn) => {

@@ -1,4 +1,5 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import { verbatim } from '../bot/cards';
 import type { MethodKind } from '../verification/profile';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
 import type { DialogDeps } from './deps';
@@ -25,7 +26,7 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
     [SCREEN.moreInfo]: {
       show: (turn) => ({
         card: 'moreInfoRequired',
-        data: { orgName: this.deps.orgName, upn: this.deps.profile(turn.context).upn, learnMoreUrl: LEARN_MORE_URL },
+        data: { orgName: this.deps.orgName, upn: verbatim(this.deps.profile(turn.context).upn), learnMoreUrl: LEARN_MORE_URL },
       }),
       on: { next: (turn) => this.nextMethod(turn) },
     },
