@@ -21,7 +21,7 @@ import { honourOptOuts } from './delivery/optOuts';
 import { combineSenders, SmtpSender } from './delivery/smtpSender';
 import { TwilioSender } from './delivery/twilioSender';
 import { loadOrCreateDevKey } from './devKey';
-import { MainDialog } from './dialogs/mainDialog';
+import { MainDialogs } from './dialogs/mainDialog';
 import { Directory, loadDirectory, SAMPLE_DIRECTORY } from './directory';
 import { ConfigError } from './errors';
 import { HelpDesk, type Reach, type ReachPrivately } from './helpdesk/helpDesk';
@@ -150,7 +150,7 @@ export function composeBot(parts: BotParts) {
     webhookUrl: helpDeskConfig.webhookUrl,
     repostMinutes: helpDeskConfig.repostMinutes,
   });
-  const dialog = new MainDialog({
+  const dialogs = new MainDialogs({
     service,
     cards,
     random,
@@ -170,7 +170,7 @@ export function composeBot(parts: BotParts) {
   });
   const bot = new EnrollmentBot({
     state,
-    dialog,
+    dialogs,
     log,
     orgName,
     roleOf: (upn, upnVerified) => (upnVerified ? directory.find(upn)?.role : undefined) ?? policy.defaultRole,
@@ -180,7 +180,6 @@ export function composeBot(parts: BotParts) {
     sms: new SmsGate({ aliases, directory, counters, secretBox: parts.secretBox, clock, log, orgName, helpDesk: helpDeskConfig.contact }),
     helpDesk,
     isLocked: (profile) => !!service.lockStatus(profile),
-    isCommand: (text) => dialog.isCommand(text),
   });
   // The sender that honours opt-outs: what texts outside the verification service (SMS replies sent later) go through too.
   return { bot, service, state, audit, helpDesk, sender };

@@ -1,5 +1,6 @@
 import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botbuilder';
-import { type Dialog, DialogSet, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import { DialogSet, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import { MainDialogs } from '../dialogs/mainDialog';
 import type { HelpDesk } from '../helpdesk/helpDesk';
 import type { Logger } from '../log';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
@@ -15,7 +16,8 @@ const CONTINUE_CONVERSATION = 'ContinueConversation';
 
 export interface EnrollmentBotDeps {
   readonly state: PersonState;
-  readonly dialog: Dialog;
+  /** Every dialog, the one at the bottom of each stack, and the words that interrupt them. */
+  readonly dialogs: MainDialogs;
   readonly log: Logger;
   readonly orgName: string;
   /** The person's role: from the directory when the UPN is vouched for, else the policy's default role. */
@@ -32,8 +34,6 @@ export interface EnrollmentBotDeps {
   readonly helpDesk: HelpDesk;
   /** Whether verification is locked for the person (a new lock opens a ticket). */
   readonly isLocked: (profile: SecurityInfoProfile) => boolean;
-  /** Whether a text is one of the words that work from anywhere (not relayed to an agent). */
-  readonly isCommand: (text: string) => boolean;
 }
 
 /** The directory's description of a person met by SMS, for their new profile. */
@@ -50,27 +50,18 @@ export class EnrollmentBot extends ActivityHandler {
 
   constructor(private readonly deps: EnrollmentBotDeps) {
     super();
-    for (const name of [
-      'state',
-      'dialog',
-      'log',
-      'orgName',
-      'roleOf',
-      'personOfUpn',
-      'sms',
-      'helpDesk',
-      'isLocked',
-      'isCommand',
-    ] as const) {
+    for (const name of ['state', 'dialogs', 'log', 'orgName', 'roleOf', 'personOfUpn', 'sms', 'helpDesk', 'isLocked'] as const) {
       if (!deps[name]) throw new Error(`EnrollmentBot needs ${name}`);
     }
-    this.dialogs = new DialogSet(deps.state.dialogStateAccessor()).add(deps.dialog);
+    this.dialogs = new DialogSet(deps.state.dialogStateAccessor());
+    for (const dialog of deps.dialogs.all) this.dialogs.add(dialog);
 
     this.onMessage(async (context, next) => {
       await this.ensureProfile(context);
       const doc = this.deps.state.get(context);
       // With an agent on the line, what the person writes is for the agent.
-      if (!(await this.deps.helpDesk.relayFromPerson(context, doc, this.deps.isCommand))) {
+      const isCommand = (text: string) => this.deps.dialogs.interruptions.isCommand(text);
+      if (!(await this.deps.helpDesk.relayFromPerson(context, doc, isCommand))) {
         const lockedBefore = this.deps.isLocked(doc.profile!);
         await this.runDialog(context, 'continueOrBegin');
         if (!lockedBefore && doc.profile && this.deps.isLocked(doc.profile)) await this.deps.helpDesk.escalate(context, 'locked');
@@ -162,8 +153,12 @@ export class EnrollmentBot extends ActivityHandler {
   private async runDialog(context: TurnContext, mode: 'continueOrBegin' | 'beginIfIdle' | 'continueIfActive'): Promise<void> {
     // botbuilder-dialogs works out its memory scopes afresh every turn unless the turn already has them: they never change.
     if (this.memoryScopes) context.turnState.set(MEMORY_SCOPES_KEY, this.memoryScopes);
+    const dialogs = this.deps.state.get(context).dialogs;
+    const stored = dialogs[context.activity.channelId];
+    if (stored) dialogs[context.activity.channelId] = MainDialogs.upgrade(stored);
     const dc = await this.dialogs.createContext(context);
     this.memoryScopes ??= context.turnState.get(MEMORY_SCOPES_KEY);
+    if (mode === 'continueOrBegin' && (await this.deps.dialogs.interruptions.handle(dc))) return;
     if (dc.activeDialog) {
       if (mode !== 'beginIfIdle') await dc.continueDialog();
       return;
@@ -172,7 +167,7 @@ export class EnrollmentBot extends ActivityHandler {
     if (isCardSubmit(context.activity)) {
       await context.sendActivity('That card is no longer active. Here is where you are:');
     }
-    await dc.beginDialog(this.deps.dialog.id);
+    await dc.beginDialog(this.deps.dialogs.rootId);
   }
 }
 

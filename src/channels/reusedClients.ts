@@ -60,13 +60,22 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   private reuse(claimsIdentity: ClaimsIdentity, factory: ConnectorFactory): ConnectorFactory {
-    const connectors = this.connectors;
-    const appId = appIdOf(claimsIdentity);
-    return new (class extends ConnectorFactory {
-      create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-        return connectors.getOrAdd(`${appId}\u0000${serviceUrl}\u0000${audience ?? ''}`, () => factory.create(serviceUrl, audience));
-      }
-    })();
+    return new KeptConnectors(this.connectors, appIdOf(claimsIdentity), factory);
+  }
+}
+
+/** A connector factory that hands out the kept client for the bot identity, service URL and audience. */
+class KeptConnectors extends ConnectorFactory {
+  constructor(
+    private readonly kept: BoundedMap<Promise<ConnectorClient>>,
+    private readonly appId: string,
+    private readonly factory: ConnectorFactory,
+  ) {
+    super();
+  }
+
+  create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    return this.kept.getOrAdd(`${this.appId}\u0000${serviceUrl}\u0000${audience ?? ''}`, () => this.factory.create(serviceUrl, audience));
   }
 }
 

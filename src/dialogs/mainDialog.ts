@@ -1,19 +1,16 @@
 import type { TurnContext } from 'botbuilder';
-import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogReason, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { supportsCards } from '../bot/channels';
 import { ACCESS_PASS_DIALOG, AccessPassDialog } from './accessPassDialog';
 import { AuthenticatorAppDialog } from './authenticatorAppDialog';
 import { type DialogDeps, ROUTE_DIALOG } from './deps';
 import { EmailDialog } from './emailDialog';
-import { InterruptibleDialog } from './interruptibleDialog';
+import { Interruptions } from './interruptions';
 import { MANAGE_DIALOG, ManageDialog } from './manageDialog';
 import { PhoneDialog } from './phoneDialog';
 import { QuestionsDialog } from './questionsDialog';
 import { SMS_DIALOG, SmsDialog } from './smsDialog';
 import { WIZARD_DIALOG, WizardDialog, type WizardResult } from './wizardDialog';
-
-export const MAIN_DIALOG = 'main';
-const ROUTE = ROUTE_DIALOG;
 
 /** What people type to reach manage mode. */
 const MANAGE = /^(security info|my (security )?(info|methods)|manage( my security info)?|methods)$/i;
@@ -23,54 +20,73 @@ export const ACCESS_PASS = /^(temporary access pass|tap|(i have )?a (temporary )
 const MENU = /^(menu|main menu)$/i;
 
 /**
- * The root: a person whose security info falls short of the policy gets the
- * wizard (interrupt mode); anyone else their security info (manage mode).
- * "security info" opens manage mode from anywhere.
+ * The bottom of every person's dialog stack: a person whose security info
+ * falls short of the policy gets the wizard (interrupt mode); anyone else
+ * their security info (manage mode); a text, the SMS menu.
  */
-export class MainDialog extends InterruptibleDialog {
+class RouteDialog extends Dialog {
   constructor(private readonly deps: DialogDeps) {
-    super(MAIN_DIALOG);
-    if (!deps) throw new Error('MainDialog needs its dependencies');
-    for (const dialog of [
-      WizardDialog,
-      ManageDialog,
-      AuthenticatorAppDialog,
-      PhoneDialog,
-      EmailDialog,
-      QuestionsDialog,
-      SmsDialog,
-      AccessPassDialog,
-    ]) {
-      this.addDialog(new dialog(deps));
-    }
-    this.addDialog(new WaterfallDialog(ROUTE, [this.route.bind(this), this.finish.bind(this)]));
-    this.initialDialogId = ROUTE;
-    // By text, the SMS menu stands for every card dialog (none of which may show an app's key there).
-    const byChannel = (dialogId: string) => (context: TurnContext) => (supportsCards(context.activity.channelId) ? dialogId : SMS_DIALOG);
-    this.commands = [
-      { pattern: MANAGE, dialogId: byChannel(MANAGE_DIALOG) },
-      { pattern: MENU, dialogId: byChannel(MANAGE_DIALOG) },
-      { pattern: ACCESS_PASS, dialogId: () => ACCESS_PASS_DIALOG },
-    ];
+    super(ROUTE_DIALOG);
   }
 
-  protected override escalate(context: TurnContext): Promise<void> {
-    return this.deps.escalate(context, 'asked');
+  override async beginDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    if (!supportsCards(dc.context.activity.channelId)) return dc.beginDialog(SMS_DIALOG);
+    const profile = this.deps.profile(dc.context);
+    return dc.beginDialog(this.deps.service.isComplete(profile) ? MANAGE_DIALOG : WIZARD_DIALOG);
   }
 
-  private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    if (!supportsCards(step.context.activity.channelId)) return step.beginDialog(SMS_DIALOG);
-    const profile = this.deps.profile(step.context);
-    return step.beginDialog(this.deps.service.isComplete(profile) ? MANAGE_DIALOG : WIZARD_DIALOG);
-  }
-
-  private async finish(step: WaterfallStepContext<WizardResult>): Promise<DialogTurnResult> {
-    const result = step.result as WizardResult | undefined;
+  override async resumeDialog(dc: DialogContext, _reason: DialogReason, result?: WizardResult): Promise<DialogTurnResult> {
     if (result && 'done' in result) {
-      await step.context.sendActivity(
+      await dc.context.sendActivity(
         'You are all set. Your security info is up to date: you can close this chat, or say "security info" to see it.',
       );
     }
-    return step.endDialog();
+    return dc.endDialog();
   }
 }
+
+/**
+ * Every dialog of the bot on one stack per person and channel (botbuilder
+ * builds a dialog context for each nested component on every turn, so there
+ * is none), the dialog at its bottom, and the words that interrupt any of
+ * them. "security info" opens manage mode from anywhere.
+ */
+export class MainDialogs {
+  readonly rootId = ROUTE_DIALOG;
+  readonly all: readonly Dialog[];
+  readonly interruptions: Interruptions;
+
+  constructor(deps: DialogDeps) {
+    if (!deps) throw new Error('MainDialogs needs its dependencies');
+    this.all = [
+      new RouteDialog(deps),
+      ...[WizardDialog, ManageDialog, AuthenticatorAppDialog, PhoneDialog, EmailDialog, QuestionsDialog, SmsDialog, AccessPassDialog].map(
+        (dialog) => new dialog(deps),
+      ),
+    ];
+    // By text, the SMS menu stands for every card dialog (none of which may show an app's key there).
+    const byChannel = (dialogId: string) => (context: TurnContext) => (supportsCards(context.activity.channelId) ? dialogId : SMS_DIALOG);
+    this.interruptions = new Interruptions(
+      [
+        { pattern: MANAGE, dialogId: byChannel(MANAGE_DIALOG) },
+        { pattern: MENU, dialogId: byChannel(MANAGE_DIALOG) },
+        { pattern: ACCESS_PASS, dialogId: () => ACCESS_PASS_DIALOG },
+      ],
+      ROUTE_DIALOG,
+      (context) => deps.escalate(context, 'asked'),
+    );
+  }
+
+  /**
+   * A stack saved when everything ran inside one component dialog ("main",
+   * holding its own stack) continues as the same stack, unwrapped.
+   */
+  static upgrade(state: DialogState): DialogState {
+    const [bottom] = state.dialogStack ?? [];
+    const inner = (bottom?.state as { dialogs?: DialogState } | undefined)?.dialogs;
+    return bottom?.id === LEGACY_ROOT && inner?.dialogStack ? { dialogStack: inner.dialogStack } : state;
+  }
+}
+
+/** The component dialog that once held every stack. */
+const LEGACY_ROOT = 'main';

@@ -9,7 +9,7 @@ import {
 } from 'botbuilder';
 import type { CardRenderer } from '../bot/cards';
 import type { PersonDocument, PersonState } from '../bot/personState';
-import { HELP_DESK } from '../dialogs/interruptibleDialog';
+import { HELP_DESK } from '../dialogs/interruptions';
 import { methodRows } from '../dialogs/labels';
 import type { Logger } from '../log';
 import type { AuditLog, Clock } from '../verification/ports';

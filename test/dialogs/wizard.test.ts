@@ -298,3 +298,24 @@ describe('when the store is busy', () => {
     expect(cardText(cardsOf(await chat.send('next'))[0])).toContain('Start by getting the app');
   });
 });
+
+describe('a conversation saved by an earlier version', () => {
+  it('whose stack was nested in one component dialog ("main") goes on from the same card', async () => {
+    const chat = new Chat();
+    await chat.open();
+    await chat.click('Next'); // "Start by getting the app"
+    const stored = await chat.store.get<{ dialogs: Record<string, { dialogStack: unknown[] }> }>('state', 'emulator:user-1');
+    const { value, etag } = stored!;
+    value.dialogs.emulator = {
+      dialogStack: [{ id: 'main', state: { dialogs: { dialogStack: value.dialogs.emulator!.dialogStack } }, version: '1' }],
+    };
+    await chat.store.put('state', 'emulator:user-1', value, { ifMatch: etag });
+
+    const [setUp] = cardsOf(await chat.click('Next'));
+    expect(cardText(setUp)).toContain('Set up your account');
+    const [getTheApp] = cardsOf(await chat.click('Back'));
+    expect(cardText(getTheApp)).toContain('Start by getting the app');
+    const saved = await chat.store.get<{ dialogs: Record<string, { dialogStack: Array<{ id: string }> }> }>('state', 'emulator:user-1');
+    expect(saved!.value.dialogs.emulator!.dialogStack.map((d) => d.id)).toEqual(['main.route', 'wizard', 'authenticatorApp']);
+  });
+});
