@@ -55,6 +55,8 @@ export interface AppOverrides {
   readonly log?: Logger;
   /** Cosmos DB only: a client-scoped agent (tests trust a local server's certificate with it). */
   readonly cosmosAgent?: HttpsAgent;
+  /** Counts the store operations of each turn (the benchmark reads them from its own). */
+  readonly metering?: StoreMetering;
 }
 
 /** The store of the config, counted by `metering`. */
@@ -206,7 +208,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   // Files first: a bad policy or directory stops the start before anything is opened.
   const policy = config.policyFile ? loadPolicyFile(config.policyFile) : defaultPolicy;
   const directory = loadDirectory(config.directoryFile ?? SAMPLE_DIRECTORY, new Set(Object.keys(policy.roles)));
-  const metering = new StoreMetering();
+  const metering = overrides.metering ?? new StoreMetering();
   const store = await openStore(config, clock, random, metering, overrides.cosmosAgent);
   const outbox = new DevOutbox(config.dataDir, config.publicBaseUrl, clock, log);
   const sender = combineSenders(

@@ -1,5 +1,6 @@
 import {
   type CountryCode,
+  getCountries,
   getCountryCallingCode,
   isSupportedCountry,
   parsePhoneNumberWithError,
@@ -79,12 +80,16 @@ export function maskPhone(e164: string): string {
   return `+${callingCode} ••• ••• ${last4}`;
 }
 
+/** Every country calling code (E.164 makes them prefix-free: no code begins another). */
+const CALLING_CODES = new Set(getCountries().map((country) => getCountryCallingCode(country)));
+
+/** The calling code an E.164 number begins with: found among the known codes, without parsing the whole number. */
 function callingCodeOf(e164: string): string {
-  try {
-    return parsePhoneNumberWithError(e164).countryCallingCode;
-  } catch {
-    return e164.replace(/\D/g, '').slice(0, 1);
+  const digits = e164.replace(/\D/g, '');
+  for (let length = 1; length <= 3; length++) {
+    if (CALLING_CODES.has(digits.slice(0, length))) return digits.slice(0, length);
   }
+  return digits.slice(0, 1);
 }
 
 export function dialCode(country: string): string {

@@ -10,6 +10,10 @@ describe('phone numbers', () => {
     expect(parsePhoneNumber('07400 123456', 'GB', US)).toEqual({ e164: '+447400123456', country: 'GB' });
     expect(maskPhone('+12015550123')).toBe('+1 ••• ••• 0123');
     expect(maskPhone('+447400123456')).toBe('+44 ••• ••• 3456');
+    // Calling codes of one, two and three digits.
+    expect(maskPhone('+353861234567')).toBe('+353 ••• ••• 4567');
+    expect(maskPhone('+9715012345678')).toBe('+971 ••• ••• 5678');
+    expect(maskPhone('+12425551234')).toBe('+1 ••• ••• 1234');
   });
 
   it.each([
