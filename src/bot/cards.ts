@@ -77,12 +77,23 @@ const CLOSE = '\uE001';
 const PLACEHOLDER = /\uE000(\w+)\uE001/g;
 const NONCE = `${OPEN}nonce${CLOSE}`;
 
-/** An expansion as kept: the card and what it accepts back, as JSON with placeholders for the nonce and the verbatim values. */
+/** An expanded card and what it accepts back. */
 interface Expansion {
   readonly card: Json;
   readonly actions: CardAction[];
   readonly inputs: string[];
   readonly choices: CardChoice[];
+}
+
+/**
+ * An expansion as kept, with placeholders for the nonce and the verbatim
+ * values: frozen, since every card filled from it shares all of it but the
+ * few objects on the way to a placeholder.
+ */
+interface Kept {
+  readonly expansion: Expansion;
+  /** Where the placeholders are: the path to each string that holds one, and that string. */
+  readonly slots: ReadonlyArray<{ readonly path: readonly PropertyKey[]; readonly text: string }>;
 }
 
 /**
@@ -92,8 +103,8 @@ interface Expansion {
  */
 export class CardRenderer {
   private readonly templates = new Map<CardName, Template>();
-  /** Expansions (JSON) by card and view model: most screens look the same for many people, and verbatim values are filled in afterwards. */
-  private readonly expanded = new Map<string, string>();
+  /** Expansions by card and view model: most screens look the same for many people, and verbatim values are filled in afterwards. */
+  private readonly expanded = new Map<string, Kept>();
 
   constructor(dir: string = CARDS_DIR) {
     const parts = new Map<string, unknown[]>();
@@ -113,8 +124,9 @@ export class CardRenderer {
   /**
    * The card for a view model: a kept expansion when the same card was
    * expanded from the same data (verbatim values aside), with this card's
-   * nonce and values filled in; a fresh object every time. Expanding costs
-   * about half a millisecond; filling in and parsing a kept one, a few microseconds.
+   * nonce and values filled in. Expanding costs about half a millisecond;
+   * filling a kept one in, a few microseconds. What is returned may share
+   * frozen parts with other cards: it is sent as it is, never changed.
    */
   render(name: CardName, data: object, nonce?: string): RenderedCard {
     const template = this.templates.get(name);
@@ -132,18 +144,45 @@ export class CardRenderer {
         expansion(template, Object.fromEntries(Object.entries(data).map(([f, v]) => [f, v instanceof Verbatim ? v.text : v])), nonce),
       );
     }
-    let json = this.expanded.get(key);
-    if (json === undefined) {
-      json = JSON.stringify(expansion(template, model, nonce && NONCE));
+    let kept = this.expanded.get(key);
+    if (kept === undefined) {
+      kept = keep(expansion(template, model, nonce && NONCE));
       if (this.expanded.size >= KEPT_EXPANSIONS) this.expanded.delete(this.expanded.keys().next().value!);
-      this.expanded.set(key, json);
+      this.expanded.set(key, kept);
     }
-    const filled = json.replace(PLACEHOLDER, (_, which: string) =>
-      // Escaped as inside a JSON string, where every placeholder is.
-      JSON.stringify(which === 'nonce' ? (nonce ?? '') : values[Number(which)]).slice(1, -1),
-    );
-    return rendered(JSON.parse(filled) as Expansion);
+    return rendered(fill(kept, (which) => (which === 'nonce' ? (nonce ?? '') : values[Number(which)]!)));
   }
+}
+
+/** Freezes an expansion and notes where its placeholders are. */
+function keep(expansion: Expansion): Kept {
+  const slots: Array<{ path: PropertyKey[]; text: string }> = [];
+  const walk = (node: unknown, path: PropertyKey[]): void => {
+    if (typeof node === 'string') {
+      if (node.includes(OPEN)) slots.push({ path, text: node });
+    } else if (node && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) walk(value, [...path, Array.isArray(node) ? Number(key) : key]);
+      Object.freeze(node);
+    }
+  };
+  walk(expansion, []);
+  return { expansion, slots };
+}
+
+/** A kept expansion with its placeholders filled in: new objects on the way to each, the rest shared. */
+function fill(kept: Kept, value: (placeholder: string) => string): Expansion {
+  const copies = new Set<object>();
+  const set = (node: unknown, path: readonly PropertyKey[], at: number, text: string): unknown => {
+    if (at === path.length) return text;
+    const original = node as Record<PropertyKey, unknown>;
+    const copy = copies.has(original) ? original : Array.isArray(original) ? [...original] : { ...original };
+    copies.add(copy);
+    (copy as Record<PropertyKey, unknown>)[path[at]!] = set(original[path[at]!], path, at + 1, text);
+    return copy;
+  };
+  let root: unknown = kept.expansion;
+  for (const slot of kept.slots) root = set(root, slot.path, 0, slot.text.replace(PLACEHOLDER, (_, which: string) => value(which)));
+  return root as Expansion;
 }
 
 /** How many expansions are kept (a bounded map; the oldest goes first). */
