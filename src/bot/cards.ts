@@ -181,7 +181,13 @@ function fill(kept: Kept, value: (placeholder: string) => string): Expansion {
     return copy;
   };
   let root: unknown = kept.expansion;
-  for (const slot of kept.slots) root = set(root, slot.path, 0, slot.text.replace(PLACEHOLDER, (_, which: string) => value(which)));
+  for (const slot of kept.slots)
+    root = set(
+      root,
+      slot.path,
+      0,
+      slot.text.replace(PLACEHOLDER, (_, which: string) => value(which)),
+    );
   return root as Expansion;
 }
 

@@ -5,6 +5,7 @@ import type { HelpDesk } from '../helpdesk/helpDesk';
 import type { Logger } from '../log';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
 import { describePerson, type Person, personIdOf, tenantOf } from './identity';
+import { holdNotices } from './notices';
 import type { PersonState } from './personState';
 import type { SmsGate } from './smsGate';
 
@@ -123,7 +124,12 @@ export class EnrollmentBot extends ActivityHandler {
     const doc = await this.deps.state.load(context, personId);
     // Met by SMS first, then in Teams: the Teams document holds the security info now.
     if (doc.movedTo) await this.deps.state.load(context, doc.movedTo);
-    await super.run(context);
+    const sendNotices = holdNotices(context);
+    try {
+      await super.run(context);
+    } finally {
+      await sendNotices();
+    }
     await this.deps.state.save(context);
   }
 

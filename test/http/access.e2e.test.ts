@@ -4,7 +4,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { type App, startApp } from '../../src/index';
 import { createLogger } from '../../src/log';
-import { cardOf } from '../support/cards';
+import { cardOf, saidIn } from '../support/cards';
 import { ConnectorStub } from '../support/connectorStub';
 
 describe('who may talk to the bot', () => {
@@ -48,7 +48,7 @@ describe('who may talk to the bot', () => {
     const before = connector.received.length;
     expect((await post(app, message('fabrikam-tenant'))).status).toBe(200);
     const replies = connector.received.slice(before);
-    expect(replies.map((r) => r.text)).toEqual(['This assistant is only available to people of Contoso.']);
+    expect(saidIn(replies)).toEqual(['This assistant is only available to people of Contoso.']);
 
     expect((await post(app, message('contoso-tenant'))).status).toBe(200);
     expect(cardOf(connector.received.at(-1))).toBeDefined();
@@ -65,7 +65,7 @@ describe('who may talk to the bot', () => {
       expect((await post(app, activity)).status).toBe(200);
     }
     const replies = connector.received.slice(before);
-    expect(replies.map((r) => r.text)).toEqual([
+    expect(saidIn(replies)).toEqual([
       'I only help with security info in a personal chat. Open a chat with me to continue.',
       'I only help with security info in a personal chat. Open a chat with me to continue.',
     ]);

@@ -4,7 +4,7 @@ import type { Activity } from 'botbuilder';
 import { appCodeFor } from '../support/authenticatorApp';
 import { type BotClient, TEAMS_USER } from '../support/botClient';
 import { BotFixture } from '../support/botFixture';
-import { cardOf, cardText, imageOf } from '../support/cards';
+import { cardOf, cardText, imageOf, saidIn } from '../support/cards';
 import { lastTextedCode } from '../support/outbox';
 import { decodeQrDataUri } from '../support/qr';
 
@@ -41,7 +41,7 @@ describe('the bot over HTTP, as Teams reaches it', () => {
     await bot.restart();
 
     const replies = await click('Next', { code: appCodeFor(uri, Date.now()) });
-    expect(replies.map((r) => r.text).filter(Boolean)).toContain('Your code was accepted: Microsoft Authenticator is registered.');
+    expect(saidIn(replies)).toContain('Your code was accepted: Microsoft Authenticator is registered.');
     expect(cardText(cardOf(replies.at(-1)))).toContain('What phone number would you like to use?');
 
     const update = bot.connector.updates.find((u) => u.id === qrActivity!.id);
@@ -56,7 +56,7 @@ describe('the bot over HTTP, as Teams reaches it', () => {
     expect(cardText(cardOf(success))).toContain('Success!');
 
     const done = await click('Done');
-    expect(done.map((r) => r.text)).toContain(
+    expect(saidIn(done)).toContain(
       'You are all set. Your security info is up to date: you can close this chat, or say "security info" to see it.',
     );
     const summary = await send({ text: 'hello' });

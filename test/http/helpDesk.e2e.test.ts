@@ -6,7 +6,7 @@ import type { Activity } from 'botbuilder';
 import { appCodeFor } from '../support/authenticatorApp';
 import { type BotClient, TEAMS_USER } from '../support/botClient';
 import { BotFixture } from '../support/botFixture';
-import { cardOf, cardText, fact, imageOf } from '../support/cards';
+import { cardOf, cardText, fact, imageOf, saidIn } from '../support/cards';
 import { FrozenClock } from '../support/clock';
 import { LoopbackServer } from '../support/loopback';
 import { decodeQrDataUri } from '../support/qr';
@@ -122,7 +122,7 @@ describe('help desk: from a lockout to an agent, a Temporary Access Pass and a n
 
   it('asking again points to the open ticket instead of opening another', async () => {
     const replies = await adele.send({ text: 'help desk' });
-    expect(replies.map((r) => r.text).join('\n')).toContain(`Your help-desk ticket ${ticketId} is open already.`);
+    expect(saidIn(replies).join('\n')).toContain(`Your help-desk ticket ${ticketId} is open already.`);
     expect(webhook.posts).toHaveLength(1);
   });
 
@@ -159,7 +159,7 @@ describe('help desk: from a lockout to an agent, a Temporary Access Pass and a n
 
     // A code typed into the chat never reaches the channel.
     const code = await adele.send({ text: '482 913' });
-    expect(code.map((r) => r.text).join('\n')).toContain('That looks like a code or a pass, so I did not pass it on');
+    expect(saidIn(code).join('\n')).toContain('That looks like a code or a pass, so I did not pass it on');
     expect(JSON.stringify(thread())).not.toContain('482 913');
   });
 
@@ -182,15 +182,15 @@ describe('help desk: from a lockout to an agent, a Temporary Access Pass and a n
   });
 
   it('the person ends the chat, proves who they are with the pass (once), and enrolls a new app', async () => {
-    expect((await adele.send({ text: 'end chat' })).map((r) => r.text).join('\n')).toContain("you're back with me");
+    expect(saidIn(await adele.send({ text: 'end chat' })).join('\n')).toContain("you're back with me");
     expect(thread().at(-1)?.text).toContain('Adele Vance ended the chat.');
 
     await adele.send({ text: 'temporary access pass' });
     expect(cardText(adele.lastCard())).toContain('Type the pass the help desk gave you.');
     const wrong = await adele.click('Next', { pass: 'AAAA-BBBB-CCCC' });
-    expect(wrong.map((r) => r.text).join('\n')).toContain("That pass didn't work. Check it and try again (4 tries left).");
+    expect(saidIn(wrong).join('\n')).toContain("That pass didn't work. Check it and try again (4 tries left).");
     const accepted = await adele.click('Next', { pass: pass.toLowerCase() });
-    expect(accepted.map((r) => r.text).join('\n')).toContain('Thanks, your pass is accepted');
+    expect(saidIn(accepted).join('\n')).toContain('Thanks, your pass is accepted');
     expect(cardText(adele.lastCard())).toContain('More information required');
 
     // Unlocked: the app enrolls now.
@@ -204,7 +204,7 @@ describe('help desk: from a lockout to an agent, a Temporary Access Pass and a n
     // Single use: the same pass no longer works.
     await adele.send({ text: 'temporary access pass' });
     const again = await adele.click('Next', { pass });
-    expect(again.map((r) => r.text).join('\n')).toContain('You have no valid Temporary Access Pass.');
+    expect(saidIn(again).join('\n')).toContain('You have no valid Temporary Access Pass.');
   });
 
   it('an agent requires re-registration: the new app goes, the person is told to set up again', async () => {
@@ -264,7 +264,7 @@ describe('help desk: a ticket nobody claims', () => {
   it('is posted again after HELPDESK_REPOST_MINUTES, once, and the person is kept informed', async () => {
     await bot.client.open();
     const opened = await bot.client.send({ text: 'talk to a person' });
-    expect(opened.map((r) => r.text).join('\n')).toMatch(/I opened help-desk ticket HD-/);
+    expect(saidIn(opened).join('\n')).toMatch(/I opened help-desk ticket HD-/);
     const posts = () => bot.connector.received.filter((a) => a.conversation?.id === CHANNEL);
     expect(posts()).toHaveLength(1);
 
@@ -300,7 +300,7 @@ describe('help desk: a pass that cannot reach the agent privately', () => {
   it('is withdrawn, and the agent is told: it never goes to the channel instead', async () => {
     await bot.client.open();
     const opened = await bot.client.send({ text: 'help desk' });
-    const ticket = /HD-\d{6}-[A-Z0-9]{4}/.exec(opened.map((r) => r.text).join('\n'))![0];
+    const ticket = /HD-\d{6}-[A-Z0-9]{4}/.exec(saidIn(opened).join('\n'))![0];
     const post = bot.connector.received.find((a) => a.conversation?.id === CHANNEL)!;
     bot.connector.refuseNewConversations = true;
     await bot.client.inChannelThread(CHANNEL, String(post.id), AGENT, {
@@ -312,7 +312,7 @@ describe('help desk: a pass that cannot reach the agent privately', () => {
     expect(JSON.stringify(bot.connector.received)).not.toMatch(/[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}/);
     await bot.client.send({ text: 'temporary access pass' });
     const refused = await bot.client.click('Next', { pass: 'ABCD-EFGH-JKMN' });
-    expect(refused.map((r) => r.text).join('\n')).toContain('You have no valid Temporary Access Pass.');
+    expect(saidIn(refused).join('\n')).toContain('You have no valid Temporary Access Pass.');
   });
 });
 
@@ -326,7 +326,7 @@ describe('help desk without a channel or webhook', () => {
   it('still opens a ticket from the "I need help" button, and tells the person how to reach the help desk with its number', async () => {
     await bot.client.open();
     const replies = await bot.client.click('I need help');
-    const text = replies.map((r) => r.text).join('\n');
+    const text = saidIn(replies).join('\n');
     expect(text).toMatch(/I opened help-desk ticket HD-\d{6}-[A-Z0-9]{4} for you\. Please contact the help desk \(\+1 425 555 0111\)/);
     // The card it came from keeps working.
     const [next] = await bot.client.click('Next');

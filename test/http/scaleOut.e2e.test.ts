@@ -8,7 +8,7 @@ import { createLogger } from '../../src/log';
 import type { StoreCost } from '../../src/storage/metering';
 import { appCodeFor } from '../support/authenticatorApp';
 import { BotClient } from '../support/botClient';
-import { cardOf, cardText, imageOf } from '../support/cards';
+import { cardOf, cardText, imageOf, saidIn } from '../support/cards';
 import { FrozenClock } from '../support/clock';
 import { ConnectorStub } from '../support/connectorStub';
 import { LOCAL_COSMOS_KEY, type LocalCosmos, startLocalCosmos } from '../support/cosmos';
@@ -98,7 +98,7 @@ describe('two instances on one Cosmos DB store', () => {
     const right = lastTextedCode(outbox());
     const wrong = right === '000000' ? '111111' : '000000';
     const said: string[] = [];
-    for (let i = 0; i < 5; i++) said.push(String((await person.send({ text: wrong }))[0]?.text));
+    for (let i = 0; i < 5; i++) said.push(String(saidIn(await person.send({ text: wrong }))[0]));
     expect(said.slice(0, 4).map((t) => /(\d) tr/.exec(t)?.[1])).toEqual(['4', '3', '2', '1']);
     expect(said[4]).toMatch(/Too many wrong codes/);
     expect(String((await person.send({ text: right }))[0]?.text)).not.toMatch(/registered/);

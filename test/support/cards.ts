@@ -51,3 +51,15 @@ export function choicesOf(card: Card | undefined, inputId: string): string[] {
   const input = nodes(card).find((n) => n.type === 'Input.ChoiceSet' && n.id === inputId);
   return ((input?.choices as Array<{ title: string }>) ?? []).map((c) => c.title);
 }
+
+/**
+ * What the bot said, in order: its text messages, and the notices at the top
+ * of its cards (what is said just before a card is shown on the card).
+ */
+export function saidIn(replies: Array<Partial<Activity>>): string[] {
+  return replies.flatMap((reply) => {
+    if (reply.text) return [reply.text];
+    const notices = nodes(cardOf(reply)).find((n) => n.id === 'notices');
+    return ((notices?.items as Node[] | undefined) ?? []).map((n) => String(n.text));
+  });
+}

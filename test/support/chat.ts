@@ -13,7 +13,7 @@ import type { DocumentStore } from '../../src/storage/store';
 import { defaultPolicy, type Policy } from '../../src/verification/policy';
 import { cryptoRandom, type Random } from '../../src/verification/ports';
 import { SecretBox } from '../../src/verification/secretBox';
-import { type Card, cardOf, submitActions } from './cards';
+import { type Card, cardOf, saidIn, submitActions } from './cards';
 import { FrozenClock } from './clock';
 import { testKey } from './keys';
 
@@ -150,8 +150,9 @@ export class Chat {
   }
 }
 
+/** What the bot said in these replies (texts, and notices at the top of cards). */
 export function textsOf(replies: Partial<Activity>[]): string[] {
-  return replies.filter((r) => r.text).map((r) => r.text as string);
+  return saidIn(replies);
 }
 
 export function cardsOf(replies: Partial<Activity>[]): Card[] {

@@ -1,0 +1,72 @@
+import { type Activity, ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
+
+/**
+ * Within one turn, plain texts sent just before a card are shown at the top of
+ * that card instead of as messages of their own: "Your code was accepted" and
+ * the next screen arrive as one message, the way the browser wizard shows a
+ * page's status above it (and one request to the channel instead of two).
+ * Texts that no card follows go out as they are when the turn ends.
+ *
+ * Returns the function that ends the turn's holding: it sends what is held,
+ * and from then on every activity passes straight through (the turn error
+ * handler's apology, say).
+ */
+export function holdNotices(context: TurnContext): () => Promise<void> {
+  let held: Partial<Activity>[] = [];
+  let open = true;
+  context.onSendActivities(async (_context, activities, next) => {
+    if (!open) return next();
+    const out: Partial<Activity>[] = [];
+    for (const activity of activities) {
+      if (isPlainText(activity)) {
+        held.push(activity);
+      } else if (held.length > 0 && cardOf(activity)) {
+        out.push(
+          withNotices(
+            activity,
+            held.map((a) => a.text!),
+          ),
+        );
+        held = [];
+      } else {
+        out.push(...held, activity);
+        held = [];
+      }
+    }
+    // Everything held: nothing goes out yet (adapters refuse an empty send).
+    if (out.length === 0) return [];
+    // Activities can only be replaced in place: what goes out now, in order.
+    activities.splice(0, activities.length, ...out);
+    return next();
+  });
+  return async () => {
+    open = false;
+    const rest = held;
+    held = [];
+    if (rest.length > 0) await context.sendActivities(rest);
+  };
+}
+
+function isPlainText(activity: Partial<Activity>): boolean {
+  return activity.type === ActivityTypes.Message && typeof activity.text === 'string' && !activity.attachments?.length && !activity.value;
+}
+
+function cardOf(activity: Partial<Activity>): Record<string, unknown> | undefined {
+  const [attachment] = activity.attachments ?? [];
+  if (activity.type !== ActivityTypes.Message || activity.attachments?.length !== 1) return undefined;
+  return attachment?.contentType === CardFactory.contentTypes.adaptiveCard ? (attachment.content as Record<string, unknown>) : undefined;
+}
+
+/** The id of the container of notices at the top of a card. */
+export const NOTICES_ID = 'notices';
+
+function withNotices(activity: Partial<Activity>, texts: string[]): Partial<Activity> {
+  const card = cardOf(activity)!;
+  const notices = {
+    type: 'Container',
+    id: NOTICES_ID,
+    items: texts.map((text) => ({ type: 'TextBlock', text, wrap: true, weight: 'Bolder' })),
+  };
+  const body = [notices, ...((card.body as unknown[]) ?? [])];
+  return { ...activity, attachments: [CardFactory.adaptiveCard({ ...card, body })] };
+}
