@@ -65,6 +65,8 @@ function withNotices(activity: Partial<Activity>, texts: string[]): Partial<Acti
   const notices = {
     type: 'Container',
     id: NOTICES_ID,
+    // Set apart from the screen it comes with.
+    style: 'emphasis',
     items: texts.map((text) => ({ type: 'TextBlock', text, wrap: true, weight: 'Bolder' })),
   };
   const body = [notices, ...((card.body as unknown[]) ?? [])];
