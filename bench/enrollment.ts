@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: whole enrollments per second against an echo-bot baseline,
  * measured in the same run on the same machine. It prints figures; it never
- * fails on speed. Options: --users 50 --seconds 20 --rounds 100 --warmup 5
+ * fails on speed. Options: --users 50 --seconds 20 --rounds 100 --warmup 5 --step-seconds 5
  *
  * Each bot first gets `--warmup` seconds of the same load, not counted (the JIT
  * and the caches warm up, as in a service that has been running); then each
@@ -28,6 +28,8 @@ const USERS = arg('users', 50);
 const SECONDS = arg('seconds', 20);
 const ROUNDS = arg('rounds', 100);
 const WARMUP_SECONDS = arg('warmup', 5);
+/** How long each bot is then driven by one person at a time, for the cost of each step. */
+const STEP_SECONDS = arg('step-seconds', 5);
 /** Profiling aid: drive a bot already running there (e.g. under --cpu-prof), and nothing else; `--echo` if it is the echo bot. */
 const TARGET = process.argv.includes('--target') ? process.argv[process.argv.indexOf('--target') + 1] : undefined;
 const TARGET_OUTBOX = process.argv.includes('--outbox') ? process.argv[process.argv.indexOf('--outbox') + 1] : undefined;
@@ -67,8 +69,8 @@ class Connector {
 interface Bot {
   readonly url: string;
   readonly child: ChildProcess;
-  /** Store operations per turn, from the bot's own "turn cost" log lines. */
-  readonly costs: Array<{ reads: number; writes: number; queries: number }>;
+  /** Store operations (and CPU time) per turn, from the bot's "turn cost" lines. */
+  readonly costs: Array<{ reads: number; writes: number; queries: number; cpuMicros: number }>;
 }
 
 async function startBot(kind: 'enrollment' | 'echo', dataDir: string): Promise<Bot> {
@@ -87,7 +89,10 @@ async function startBot(kind: 'enrollment' | 'echo', dataDir: string): Promise<B
         buffer = buffer.slice(newline + 1);
         const listening = /^listening (\d+)$/.exec(line);
         if (listening) resolve(Number(listening[1]));
-        else if (line.includes('"turn cost"')) costs.push(JSON.parse(line).storeCost);
+        else if (line.includes('"turn cost"')) {
+          const { storeCost, cpuMicros } = JSON.parse(line);
+          costs.push({ ...storeCost, cpuMicros });
+        }
         newline = buffer.indexOf('\n');
       }
     });
@@ -305,8 +310,48 @@ async function drive(name: string, bot: Bot, connector: Connector, work: Work) {
     peakRssMiB: peakRssMiB(bot.child.pid!),
     storeReadsPerTurn: Math.round(perTurn('reads') * 100) / 100,
     storeWritesPerTurn: Math.round(perTurn('writes') * 100) / 100,
+    storeOpsShare: storeOpsShare(bot.costs),
   };
 }
+
+/** How many turns did what to the store: "1 read, 1 write": 75 (%), most common first. */
+function storeOpsShare(costs: Bot['costs']): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const { reads, writes } of costs) {
+    const key = `${reads} read${reads === 1 ? '' : 's'}, ${writes} write${writes === 1 ? '' : 's'}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1]).map(([key, n]) => [key, Math.round((n / costs.length) * 1000) / 10]));
+}
+
+/** What each turn of a session costs the bot's CPU, one person at a time (so turns do not overlap): the mean of each step, in ms. */
+async function stepCosts(bot: Bot, connector: Connector, work: Work, seconds: number): Promise<number[]> {
+  // A bot prints a turn's line after answering it: wait for every line of the turns so far before counting afresh.
+  const settle = async (turns: number) => {
+    for (let waited = 0; bot.costs.length < turns && waited < 5000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+  };
+  // The lines of the load before: all in once none has come for a while.
+  for (let seen = -1; seen !== bot.costs.length; ) {
+    seen = bot.costs.length;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  bot.costs.length = 0;
+  const stats: Stats = { turns: 0, errors: 0, latencies: [], enrollments: 0 };
+  const deadline = Date.now() + seconds * 1000;
+  for (let round = 0; Date.now() < deadline; round++) {
+    await work(new Person(bot.url, connector, `steps-${round}-${Math.random().toString(36).slice(2, 8)}`, stats));
+  }
+  await settle(stats.turns);
+  const sums = new Array<number>(ENROLLMENT_TURNS).fill(0);
+  const sessions = Math.floor(bot.costs.length / ENROLLMENT_TURNS);
+  bot.costs.slice(0, sessions * ENROLLMENT_TURNS).forEach((cost, i) => {
+    sums[i % ENROLLMENT_TURNS]! += cost.cpuMicros;
+  });
+  return sums.map((sum) => Math.round(sum / Math.max(1, sessions) / 10) / 100);
+}
+
+/** The steps of `enroll`, one per turn. */
+const STEPS = ['welcome', 'get the app', 'set up account', 'QR code', 'app code', 'phone number', 'texted code', 'success'];
 
 async function profileTarget(url: string, outbox: string): Promise<void> {
   const connector = new Connector();
@@ -339,12 +384,24 @@ async function main(): Promise<void> {
       turnsPerSecond: Math.round((enrollment.turnsPerSecond / echo.turnsPerSecond) * 100) / 100,
       p99: Math.round((enrollment.p99 / Math.max(1, echo.p99)) * 100) / 100,
     };
-    console.table([enrollment, echo]);
+    const { storeOpsShare: enrollmentOps, ...enrollmentRow } = enrollment;
+    const { storeOpsShare: echoOps, ...echoRow } = echo;
+    console.table([enrollmentRow, echoRow]);
     console.log(`enrollment/echo: turns/s × ${ratios.turnsPerSecond}, p99 × ${ratios.p99}`);
+    console.log('store operations per turn (% of turns):', { enrollment: enrollmentOps, echo: echoOps });
+    // Then one person at a time, for each step's own cost.
+    const enrollmentSteps = await stepCosts(enrollmentBot, connector, (person) => enroll(person, nextPhone(), outbox), STEP_SECONDS);
+    const echoSteps = await stepCosts(echoBot, connector, echoSession, STEP_SECONDS);
+    const steps = STEPS.map((step, i) => ({ step, enrollmentCpuMs: enrollmentSteps[i]!, echoCpuMs: echoSteps[i]! }));
+    console.log('CPU per turn, one person at a time:');
+    console.table(steps);
     console.log(`whole enrollments: ${enrollment.enrollments} in ${enrollment.seconds} s = ${Math.round((enrollment.enrollments / enrollment.seconds) * 60)} per minute`);
     const file = path.join(__dirname, 'results', `enrollment-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, JSON.stringify({ at: new Date().toISOString(), cores: os.cpus().length, node: process.version, enrollment, echo, ratios }, null, 2));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ at: new Date().toISOString(), cores: os.cpus().length, node: process.version, enrollment, echo, ratios, steps }, null, 2),
+    );
     console.log(`written to ${path.relative(process.cwd(), file)}`);
   } finally {
     enrollmentBot.child.kill();

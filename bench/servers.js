@@ -21,11 +21,14 @@ const [kind, dataDir] = process.argv.slice(2);
 /**
  * The store metering of both bots, printing each turn's cost as one line (each bot
  * runs at the default log level, info, where the bot's own "turn cost" line is off).
+ * The CPU time is the process's during the turn: a turn's own only when turns do not overlap.
  */
 class PrintedMetering extends StoreMetering {
   async measure(work) {
+    const cpuBefore = process.cpuUsage();
     const measured = await super.measure(work);
-    process.stdout.write(`${JSON.stringify({ msg: 'turn cost', storeCost: measured.cost })}\n`);
+    const cpu = process.cpuUsage(cpuBefore);
+    process.stdout.write(`${JSON.stringify({ msg: 'turn cost', storeCost: measured.cost, cpuMicros: cpu.user + cpu.system })}\n`);
     return measured;
   }
 }
