@@ -14,8 +14,21 @@ import { type Activity, ActivityTypes, CardFactory, type TurnContext } from 'bot
 export function holdNotices(context: TurnContext): () => Promise<void> {
   let held: Partial<Activity>[] = [];
   let open = true;
+  let releasing = false;
+  const release = async () => {
+    if (held.length === 0) return;
+    const rest = held;
+    held = [];
+    releasing = true;
+    try {
+      await context.sendActivities(rest);
+    } finally {
+      releasing = false;
+    }
+  };
+  context.turnState.set(RELEASE, release);
   context.onSendActivities(async (_context, activities, next) => {
-    if (!open) return next();
+    if (!open || releasing) return next();
     const out: Partial<Activity>[] = [];
     for (const activity of activities) {
       if (isPlainText(activity)) {
@@ -41,10 +54,18 @@ export function holdNotices(context: TurnContext): () => Promise<void> {
   });
   return async () => {
     open = false;
-    const rest = held;
-    held = [];
-    if (rest.length > 0) await context.sendActivities(rest);
+    await release();
   };
+}
+
+const RELEASE = Symbol('releaseNotices');
+
+/**
+ * Sends the texts held so far now, on their own: before a send whose failure
+ * is tolerated (the help desk's handoff event), so that they do not share it.
+ */
+export async function sendHeldNotices(context: TurnContext): Promise<void> {
+  await (context.turnState.get(RELEASE) as (() => Promise<void>) | undefined)?.();
 }
 
 function isPlainText(activity: Partial<Activity>): boolean {

@@ -1,12 +1,12 @@
 import type { Activity } from 'botbuilder';
 import {
   type AuthenticateRequestResult,
+  AuthenticationConstants,
   BotFrameworkAuthentication,
   type BotFrameworkClient,
   type ClaimsIdentity,
   type ConnectorClient,
   ConnectorFactory,
-  JwtTokenValidation,
   type UserTokenClient,
 } from 'botframework-connector';
 
@@ -79,8 +79,13 @@ class KeptConnectors extends ConnectorFactory {
   }
 }
 
+/** The bot identity a request's clients act as, read as botbuilder reads it for their credentials: the audience, else the app id. */
 function appIdOf(claimsIdentity: ClaimsIdentity): string {
-  return JwtTokenValidation.getAppIdFromClaims(claimsIdentity.claims) ?? '';
+  return (
+    claimsIdentity.getClaimValue(AuthenticationConstants.AudienceClaim) ??
+    claimsIdentity.getClaimValue(AuthenticationConstants.AppIdClaim) ??
+    ''
+  );
 }
 
 /** A map that forgets its oldest entry past `limit`, and a failed promise at once (so the next turn tries again). */

@@ -8,6 +8,7 @@ import {
   TurnContext,
 } from 'botbuilder';
 import type { CardRenderer } from '../bot/cards';
+import { sendHeldNotices } from '../bot/notices';
 import type { PersonDocument, PersonState } from '../bot/personState';
 import { HELP_DESK } from '../dialogs/interruptions';
 import { methodRows } from '../dialogs/labels';
@@ -407,6 +408,8 @@ export class HelpDesk {
       ),
     };
     const handoff = EventFactory.createHandoffInitiation(context, { ticketId: ticket.id, reason: ticket.reason }, transcript);
+    // What was said before goes out first, on its own: a refused handoff event must not take it along.
+    await sendHeldNotices(context);
     try {
       await context.sendActivity(handoff);
     } catch (err) {

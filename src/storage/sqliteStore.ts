@@ -54,24 +54,27 @@ export class SqliteStore implements DocumentStore {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(createTable('documents'));
-    // Files made before the partition column existed get it added.
-    const columns = this.db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all('documents');
-    if (!columns.some((c) => c.name === 'partition')) this.db.exec('ALTER TABLE documents ADD COLUMN partition TEXT');
-    // Files made when the table was WITHOUT ROWID are copied into the current table once.
-    const { sql } = this.db
-      .prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'documents'")
-      .get()!;
-    if (/WITHOUT ROWID/i.test(sql)) {
-      this.db.transaction(() => {
-        this.db.exec(createTable('documents_current'));
-        this.db.exec(
-          'INSERT INTO documents_current (collection, id, etag, body, expires_at, partition) SELECT collection, id, etag, body, expires_at, partition FROM documents',
-        );
-        this.db.exec('DROP TABLE documents');
-        this.db.exec('ALTER TABLE documents_current RENAME TO documents');
-      })();
-    }
-    this.db.exec('CREATE INDEX IF NOT EXISTS documents_partition ON documents (collection, partition, id)');
+    // Older files are brought up to date inside the write lock, so two processes opening one do not both do it.
+    this.db
+      .transaction(() => {
+        // Files made before the partition column existed get it added.
+        const columns = this.db.prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)').all('documents');
+        if (!columns.some((c) => c.name === 'partition')) this.db.exec('ALTER TABLE documents ADD COLUMN partition TEXT');
+        // Files made when the table was WITHOUT ROWID are copied into the current table once.
+        const { sql } = this.db
+          .prepare<[], { sql: string }>("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'documents'")
+          .get()!;
+        if (/WITHOUT ROWID/i.test(sql)) {
+          this.db.exec(createTable('documents_current'));
+          this.db.exec(
+            'INSERT INTO documents_current (collection, id, etag, body, expires_at, partition) SELECT collection, id, etag, body, expires_at, partition FROM documents',
+          );
+          this.db.exec('DROP TABLE documents');
+          this.db.exec('ALTER TABLE documents_current RENAME TO documents');
+        }
+        this.db.exec('CREATE INDEX IF NOT EXISTS documents_partition ON documents (collection, partition, id)');
+      })
+      .immediate();
     this.statements = {
       get: this.db.prepare<[string, string], Row>('SELECT etag, body, expires_at FROM documents WHERE collection = ? AND id = ?'),
       upsert: this.db.prepare(

@@ -80,16 +80,23 @@ export function maskPhone(e164: string): string {
   return `+${callingCode} ••• ••• ${last4}`;
 }
 
-/** Every country calling code (E.164 makes them prefix-free: no code begins another). */
+/** Every country's calling code (E.164 makes them prefix-free: no code begins another). */
 const CALLING_CODES = new Set(getCountries().map((country) => getCountryCallingCode(country)));
 
-/** The calling code an E.164 number begins with: found among the known codes, without parsing the whole number. */
+/**
+ * The calling code an E.164 number begins with: a country's, found without
+ * parsing the whole number; else (a non-geographic code such as +882) parsed.
+ */
 function callingCodeOf(e164: string): string {
   const digits = e164.replace(/\D/g, '');
   for (let length = 1; length <= 3; length++) {
     if (CALLING_CODES.has(digits.slice(0, length))) return digits.slice(0, length);
   }
-  return digits.slice(0, 1);
+  try {
+    return parsePhoneNumberWithError(e164).countryCallingCode;
+  } catch {
+    return digits.slice(0, 1);
+  }
 }
 
 export function dialCode(country: string): string {

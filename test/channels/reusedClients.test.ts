@@ -21,6 +21,14 @@ describe('ReusedClientsAuthentication', () => {
     expect(await auth.createConnectorFactory(first.claimsIdentity).create('http://127.0.0.1:1/', first.audience)).toBe(clientA);
   });
 
+  it('keeps clients apart for different bot identities', async () => {
+    const auth = local();
+    const asBot = (appId: string) => new ClaimsIdentity([{ type: 'aud', value: appId }], true);
+    const a = await auth.createConnectorFactory(asBot('bot-a')).create('http://127.0.0.1:1/');
+    expect(await auth.createConnectorFactory(asBot('bot-a')).create('http://127.0.0.1:1/')).toBe(a);
+    expect(await auth.createConnectorFactory(asBot('bot-b')).create('http://127.0.0.1:1/')).not.toBe(a);
+  });
+
   it('still refuses what the wrapped authentication refuses', async () => {
     const auth = new ReusedClientsAuthentication(
       new ConfigurationBotFrameworkAuthentication({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'x' }),

@@ -1,3 +1,5 @@
+import { type Activity, CardFactory, TestAdapter } from 'botbuilder';
+import { holdNotices, sendHeldNotices } from '../../src/bot/notices';
 import { appCodeFor } from '../support/authenticatorApp';
 import { cardOf, cardText, imageOf, nodes } from '../support/cards';
 import { appOnlyPolicy, Chat } from '../support/chat';
@@ -39,5 +41,29 @@ describe('what the bot says just before a card', () => {
     const card = cardOf(replies[0])!;
     expect(cardText((card.body as Array<Record<string, unknown>>)[0])).toBe('That card is no longer active. Here is where you are:');
     expect(cardText(card)).toContain('Start by getting the app');
+  });
+});
+
+describe('held texts sent on their own', () => {
+  it('go out at once, before a send whose failure is tolerated, and do not join the next card', async () => {
+    const sent: Array<Partial<Activity>[]> = [];
+    const adapter = new TestAdapter(async (context) => {
+      const end = holdNotices(context);
+      await context.sendActivity('Verification is locked.');
+      expect(sent).toEqual([]);
+      await sendHeldNotices(context);
+      expect(sent.map((batch) => batch.map((a) => a.text))).toEqual([['Verification is locked.']]);
+      await context.sendActivity({ type: 'event', name: 'handoff.initiate' });
+      await context.sendActivity({ attachments: [CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.5', body: [] })] });
+      await end();
+    });
+    const send = adapter.sendActivities.bind(adapter);
+    adapter.sendActivities = async (context, activities) => {
+      sent.push(activities);
+      return send(context, activities);
+    };
+    await adapter.send('hi');
+    expect(sent.map((batch) => batch.map((a) => a.type))).toEqual([['message'], ['event'], ['message']]);
+    expect(cardOf(sent[2]![0])!.body).toEqual([]);
   });
 });

@@ -14,6 +14,8 @@ describe('phone numbers', () => {
     expect(maskPhone('+353861234567')).toBe('+353 ••• ••• 4567');
     expect(maskPhone('+9715012345678')).toBe('+971 ••• ••• 5678');
     expect(maskPhone('+12425551234')).toBe('+1 ••• ••• 1234');
+    // A non-geographic code (no country has it).
+    expect(maskPhone('+882355001234')).toBe('+882 ••• ••• 1234');
   });
 
   it.each([
