@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import { NOTICES_ID } from '../../src/bot/notices';
 
 export type Card = Record<string, unknown>;
 type Node = Record<string, unknown>;
@@ -59,7 +60,7 @@ export function choicesOf(card: Card | undefined, inputId: string): string[] {
 export function saidIn(replies: Array<Partial<Activity>>): string[] {
   return replies.flatMap((reply) => {
     if (reply.text) return [reply.text];
-    const notices = nodes(cardOf(reply)).find((n) => n.id === 'notices');
+    const notices = nodes(cardOf(reply)).find((n) => n.id === NOTICES_ID);
     return ((notices?.items as Node[] | undefined) ?? []).map((n) => String(n.text));
   });
 }
