@@ -98,7 +98,7 @@ const samples: Record<CardName, object> = {
       { title: 'Phone – call +1 ••• ••• 7890', value: 'm2:call' },
     ],
   },
-  smsMenu: { orgName: 'Contoso', notice: 'Your phone is registered.', canRegister: true, hasApp: true },
+  smsMenu: { orgName: 'Contoso', canRegister: true, hasApp: true },
   smsQuestion: { number: 1, of: 2, question: 'What was the name of your first pet?' },
   smsConfirm: { message: 'Remove Microsoft Authenticator?', confirm: 'Remove it' },
   smsCode: { masked: '+1 ••• ••• 0142' },

@@ -1,4 +1,4 @@
-import { type Activity, ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, CardFactory, InputHints, type TurnContext } from 'botbuilder';
 import type { Logger } from '../log';
 import type { RenderedCard } from './cards';
 
@@ -19,7 +19,8 @@ export class ChannelPresenter {
 
   async present(context: TurnContext, rendered: RenderedCard): Promise<string | undefined> {
     if (!supportsCards(context.activity.channelId)) {
-      await context.sendActivity(rendered.text);
+      // A screen waits for the person's answer (what was said just before it joins it: see notices.ts).
+      await context.sendActivity(rendered.text, undefined, InputHints.ExpectingInput);
       return undefined;
     }
     const response = await context.sendActivity({

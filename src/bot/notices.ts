@@ -1,11 +1,12 @@
-import { type Activity, ActivityTypes, CardFactory, type TurnContext } from 'botbuilder';
+import { type Activity, ActivityTypes, CardFactory, InputHints, type TurnContext } from 'botbuilder';
 
 /**
- * Within one turn, plain texts sent just before a card are shown at the top of
- * that card instead of as messages of their own: "Your code was accepted" and
- * the next screen arrive as one message, the way the browser wizard shows a
- * page's status above it (and one request to the channel instead of two).
- * Texts that no card follows go out as they are when the turn ends.
+ * Within one turn, plain texts sent just before a screen are shown at the top
+ * of it instead of as messages of their own: "Your code was accepted" and the
+ * next screen arrive as one message, the way the browser wizard shows a page's
+ * status above it (and one request to the channel instead of two). A screen is
+ * a card, or on channels without cards its text, sent as expecting input.
+ * Texts that no screen follows go out as they are when the turn ends.
  *
  * Returns the function that ends the turn's holding: it sends what is held,
  * and from then on every activity passes straight through (the turn error
@@ -31,9 +32,10 @@ export function holdNotices(context: TurnContext): () => Promise<void> {
     if (!open || releasing) return next();
     const out: Partial<Activity>[] = [];
     for (const activity of activities) {
-      if (isPlainText(activity)) {
+      const screen = isPlainText(activity) ? activity.inputHint === InputHints.ExpectingInput : !!cardOf(activity);
+      if (isPlainText(activity) && !screen) {
         held.push(activity);
-      } else if (held.length > 0 && cardOf(activity)) {
+      } else if (screen && held.length > 0) {
         out.push(
           withNotices(
             activity,
@@ -81,8 +83,10 @@ function cardOf(activity: Partial<Activity>): Record<string, unknown> | undefine
 /** The id of the container of notices at the top of a card. */
 export const NOTICES_ID = 'notices';
 
+/** A screen with texts at its top: in a box on a card, as its first lines in text. */
 function withNotices(activity: Partial<Activity>, texts: string[]): Partial<Activity> {
-  const card = cardOf(activity)!;
+  const card = cardOf(activity);
+  if (!card) return { ...activity, text: [...texts, activity.text].join('\n') };
   const notices = {
     type: 'Container',
     id: NOTICES_ID,

@@ -11,8 +11,6 @@ export const SMS_DIALOG = 'sms';
 interface SmsData extends CodeData {
   /** The number texting: the conversation itself. */
   number: string;
-  /** Said at the top of the next menu. */
-  notice: string;
   /** The code out there proves the phone for a recovery, not a new method. */
   recovering: boolean;
 }
@@ -32,13 +30,10 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
     menu: {
       show: (turn) => {
         const profile = this.deps.profile(turn.context);
-        const notice = turn.data.notice;
-        turn.data.notice = '';
         return {
           card: 'smsMenu',
           data: {
             orgName: this.deps.orgName,
-            notice,
             canRegister: this.phoneKindToAdd(turn) !== undefined,
             hasApp: profile.methods.some((m) => m.kind === 'authenticatorApp'),
           },
@@ -71,7 +66,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
       },
       on: {
         answer: (turn, reply) => this.answer(turn, reply.values.answer ?? ''),
-        menu: (turn) => this.toMenu(turn),
+        menu: () => this.toMenu(),
       },
     },
     confirmRemoval: {
@@ -87,7 +82,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
       },
       on: {
         confirm: (turn) => this.removeLostApps(turn),
-        menu: (turn) => this.toMenu(turn),
+        menu: () => this.toMenu(),
       },
     },
   };
@@ -97,13 +92,13 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
   }
 
   protected initialData(dc: DialogContext): SmsData {
-    return { progress: [], number: dc.context.activity.from.id, notice: '', recovering: false };
+    return { progress: [], number: dc.context.activity.from.id, recovering: false };
   }
 
   /** A proven code: a new phone goes back to the menu; a recovery goes on to the questions. */
   protected override onVerified(turn: FlowTurn<SmsData>): Transition {
     if (turn.data.recovering) return this.askQuestions(turn);
-    return this.toMenu(turn, `Your phone ${turn.data.masked} is registered. You can now get sign-in codes by text.`);
+    return this.toMenu(`Your phone ${turn.data.masked} is registered. You can now get sign-in codes by text.`);
   }
 
   /** The kind this number would be added as: the phone, else the alternate phone; none when it is registered already. */
@@ -151,7 +146,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
 
   private askQuestions(turn: FlowTurn<SmsData>): Transition {
     const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context), turn.data.number);
-    if (asked.status !== 'ask') return this.toMenu(turn, 'That took too long. Please start again.');
+    if (asked.status !== 'ask') return this.toMenu('That took too long. Please start again.');
     return { go: 'question', instead: true };
   }
 
@@ -164,11 +159,10 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
         return { go: 'confirmRemoval', instead: true };
       case 'wrong':
         return this.toMenu(
-          turn,
           `Those answers don't match the ones on file, so nothing changed. Try again, or contact the help desk: ${this.deps.helpDesk}.`,
         );
       case 'notProven':
-        return this.toMenu(turn, 'That took too long. Please start again.');
+        return this.toMenu('That took too long. Please start again.');
       case 'locked':
         return { end: { locked: true }, say: lockedMessage(result.until, this.deps.clock.now()) };
     }
@@ -176,18 +170,16 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
 
   private async removeLostApps(turn: FlowTurn<SmsData>): Promise<Transition> {
     const result = await this.deps.service.removeLostApps(this.deps.profile(turn.context), 'sms');
-    if (result.status !== 'removed') return this.toMenu(turn, 'That took too long. Please start again.');
+    if (result.status !== 'removed') return this.toMenu('That took too long. Please start again.');
     turn.data.recovering = false;
     return this.toMenu(
-      turn,
       `${result.apps.join(' and ')} removed. To set up your new phone's app, open Microsoft Teams on a computer or the new phone and say "security info" to me. Until then, sign in with a code texted here.`,
     );
   }
 
-  /** Back to the menu, with what happened said at its top. */
-  private toMenu(turn: FlowTurn<SmsData>, notice = ''): Transition {
-    turn.data.notice = notice;
-    return { go: 'menu', instead: true };
+  /** Back to the menu, with what happened said just before it (so at its top). */
+  private toMenu(say?: string): Transition {
+    return { go: 'menu', instead: true, ...(say ? { say } : {}) };
   }
 
   private summary(turn: FlowTurn<SmsData>): string {

@@ -1,4 +1,4 @@
-import { type Activity, CardFactory, TestAdapter } from 'botbuilder';
+import { type Activity, CardFactory, InputHints, TestAdapter } from 'botbuilder';
 import { holdNotices, sendHeldNotices } from '../../src/bot/notices';
 import { appCodeFor } from '../support/authenticatorApp';
 import { cardOf, cardText, imageOf, nodes } from '../support/cards';
@@ -65,5 +65,28 @@ describe('held texts sent on their own', () => {
     await adapter.send('hi');
     expect(sent.map((batch) => batch.map((a) => a.type))).toEqual([['message'], ['event'], ['message']]);
     expect(cardOf(sent[2]![0])!.body).toEqual([]);
+  });
+});
+
+describe('on a channel without cards', () => {
+  it('what is said before a screen becomes its first lines, in one message', async () => {
+    const sent: Array<Partial<Activity>> = [];
+    const adapter = new TestAdapter(async (context) => {
+      const end = holdNotices(context);
+      await context.sendActivity('Your phone +1 *** *** 0142 is registered.');
+      await context.sendActivity('Contoso security info\nReply with a number:', undefined, InputHints.ExpectingInput);
+      await context.sendActivity('OK.');
+      await end();
+    });
+    const send = adapter.sendActivities.bind(adapter);
+    adapter.sendActivities = async (context, activities) => {
+      sent.push(...activities);
+      return send(context, activities);
+    };
+    await adapter.send('1');
+    expect(sent.map((a) => a.text)).toEqual([
+      'Your phone +1 *** *** 0142 is registered.\nContoso security info\nReply with a number:',
+      'OK.',
+    ]);
   });
 });
