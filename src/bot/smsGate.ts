@@ -56,8 +56,10 @@ export class SmsGate {
     if (activity.type !== ActivityTypes.Message) return this.identify(number, (await this.deps.aliases.phone(number)).personId);
 
     const { aliases, counters, secretBox, clock, orgName } = this.deps;
+    // The number is never a key in the clear.
+    const numberKey = secretBox.keyedHash(number);
     const window = (Math.floor(clock.now() / TEN_MINUTES) + 1) * TEN_MINUTES;
-    const count = await counters.increment(`texts:in:${secretBox.keyedHash(number)}`, window);
+    const count = await counters.increment(`texts:in:${numberKey}`, window);
     if (count > TEXTS_PER_TEN_MINUTES) {
       this.deps.log.warn({ count }, 'texts from one number over the limit');
       if (count === TEXTS_PER_TEN_MINUTES + 1) await context.sendActivity('Too many messages. Please wait 10 minutes, then try again.');
@@ -93,7 +95,7 @@ export class SmsGate {
     if (line.optedOut) return undefined;
     const sender = await this.identify(number, line.personId);
     // An unknown number hears from us once a day: replies cost, and texts from premium ranges would earn from them.
-    if (!sender && (await counters.take(`texts:unknown:${secretBox.keyedHash(number)}`, 1, day))) {
+    if (!sender && (await counters.take(`texts:unknown:${numberKey}`, 1, day))) {
       await context.sendActivity(
         `${orgName} security info helps by text only from phones registered to an account. ` +
           `Say "security info" to us in Teams, or contact the help desk: ${this.deps.helpDesk}.`,
