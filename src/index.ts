@@ -44,8 +44,8 @@ import { VerificationService } from './verification/service';
 export interface App {
   readonly url: string;
   readonly log: Logger;
-  /** Reposts the tickets nobody claimed (a timer calls it every minute; tests call it with a frozen clock). */
-  readonly helpDesk: Pick<HelpDesk, 'repostStale'>;
+  /** Reposts the tickets nobody claimed, and takes spent passes out of agents' chats (a timer calls both every minute; tests call them with a frozen clock). */
+  readonly helpDesk: Pick<HelpDesk, 'repostStale' | 'retireSpentPasses'>;
   close(): Promise<void>;
 }
 
@@ -284,7 +284,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const smsAdapter = new TwilioSmsAdapter(textSender, log);
   smsAdapter.onTurnError = turnErrorHandler(log, random);
   if (config.helpDesk.channel || config.helpDesk.webhookUrl) {
-    const sweep = () => helpDesk.repostStale().catch((err) => log.error({ err }, 'could not repost unclaimed tickets'));
+    const sweep = () => {
+      helpDesk.repostStale().catch((err) => log.error({ err }, 'could not repost unclaimed tickets'));
+      helpDesk.retireSpentPasses().catch((err) => log.error({ err }, "could not take spent passes out of agents' chats"));
+    };
     setInterval(sweep, 60_000).unref();
   }
 

@@ -213,6 +213,35 @@ export class HelpDesk {
     return reposted;
   }
 
+  /**
+   * Takes each spent Temporary Access Pass (used, expired, or replaced by a
+   * newer one) out of the agent's private chat: the message that showed it now
+   * says it is no longer valid. Returns how many were taken back.
+   */
+  async retireSpentPasses(): Promise<number> {
+    const now = this.deps.clock.now();
+    let retired = 0;
+    for (const ticket of await this.deps.tickets.withPassMessages()) {
+      const shown = ticket.passMessage!;
+      const pass = (await this.deps.state.read(ticket.personId))?.profile?.accessPass;
+      if (pass && pass.expiresAt === shown.expiresAt && now < shown.expiresAt) continue;
+      await this.deps.reach(shown.reference, async (context) => {
+        await context.updateActivity({
+          id: shown.activityId,
+          type: ActivityTypes.Message,
+          text: `The Temporary Access Pass for ${ticket.displayName} (ticket ${ticket.id}) is no longer valid: used, expired or replaced.`,
+        });
+      });
+      await this.deps.tickets.update(ticket.id, (t) => {
+        if (t.passMessage?.activityId !== shown.activityId) return false;
+        t.passMessage = undefined;
+        return true;
+      });
+      retired += 1;
+    }
+    return retired;
+  }
+
   private async act(
     context: TurnContext,
     ticket: Ticket,
@@ -292,10 +321,22 @@ export class HelpDesk {
         // it goes to the person by a channel the agent trusts, never through the bot.
         try {
           await this.deps.reachPrivately(context.activity, async (privately) => {
-            await privately.sendActivity(
+            const sent = await privately.sendActivity(
               `Temporary Access Pass for ${ticket.displayName} (ticket ${ticket.id}): ${issued.pass} (valid ${issued.lifetimeMinutes} minutes, ${issued.singleUse ? 'one use' : 'reusable until then'}). ` +
                 'Give it to them after checking who they are (a call to a number on file, in person). They say "temporary access pass" to me in Teams and type it.',
             );
+            // Kept so that the pass leaves the agent's chat history once spent (used, expired or replaced).
+            const passMessage = {
+              reference: TurnContext.getConversationReference(privately.activity),
+              activityId: sent?.id ?? '',
+              expiresAt: issued.expiresAt,
+            };
+            if (passMessage.activityId) {
+              await this.deps.tickets.update(ticket.id, (t) => {
+                t.passMessage = passMessage;
+                return true;
+              });
+            }
           });
         } catch (err) {
           this.deps.log.warn({ err, ticket: ticket.id }, 'could not open a private chat with the agent: the pass is withdrawn');

@@ -1,3 +1,4 @@
+import type { ConversationReference } from 'botbuilder';
 import { AppError, PreconditionFailedError } from '../errors';
 import type { DocumentStore } from '../storage/store';
 import { type Clock, type Random, readableCode } from '../verification/ports';
@@ -30,6 +31,8 @@ export interface Ticket {
   postedAs?: string[];
   lastPostedAt: number;
   history: Array<{ at: number; event: string; by?: string }>;
+  /** The agent's private message that shows a Temporary Access Pass: taken back once the pass is spent. */
+  passMessage?: { readonly reference: Partial<ConversationReference>; readonly activityId: string; readonly expiresAt: number };
 }
 
 /** All tickets share one partition: a help desk lists them together. */
@@ -96,6 +99,11 @@ export class TicketBook {
   /** The latest tickets, newest first. */
   recent(): Promise<Ticket[]> {
     return this.store.list<Ticket>('tickets', PARTITION, { limit: 500, newestFirst: true });
+  }
+
+  /** Tickets whose agent still has a pass on screen. */
+  async withPassMessages(): Promise<Ticket[]> {
+    return (await this.recent()).filter((t) => t.passMessage);
   }
 
   /** Open tickets nobody claimed, last posted before `before`. */

@@ -205,6 +205,16 @@ describe('help desk: from a lockout to an agent, a Temporary Access Pass and a n
     await adele.send({ text: 'temporary access pass' });
     const again = await adele.click('Next', { pass });
     expect(saidIn(again).join('\n')).toContain('You have no valid Temporary Access Pass.');
+
+    // Spent: the pass leaves the agent's chat history (once).
+    const [privateChat] = bot.connector.created;
+    const shownId = inConversation(privateChat!.id).find((a) => a.text?.includes(pass))?.id;
+    expect(shownId).toEqual(expect.any(String));
+    expect(await bot.app.helpDesk.retireSpentPasses()).toBe(1);
+    const retired = bot.connector.updates.find((u) => u.id === shownId);
+    expect(retired?.text).toMatch(/^The Temporary Access Pass for Adele Vance \(ticket HD-\S+\) is no longer valid/);
+    expect(JSON.stringify(retired)).not.toContain(pass);
+    expect(await bot.app.helpDesk.retireSpentPasses()).toBe(0);
   });
 
   it('an agent requires re-registration: the new app goes, the person is told to set up again', async () => {
