@@ -2,8 +2,8 @@
  * `npm run bench:core`: what the expensive pieces of a turn cost, one by one.
  * Prints operations per second; fails on nothing.
  */
-import { CardRenderer, verbatim } from '../src/bot/cards';
-import { qrPngDataUri } from '../src/bot/qr';
+import { CardRenderer, verbatim } from '../src/presentation/cards';
+import { qrPngDataUri } from '../src/presentation/qr';
 import { cryptoRandom } from '../src/verification/ports';
 import { hashAnswer } from '../src/verification/questions';
 import { SecretBox } from '../src/verification/secretBox';

@@ -11,8 +11,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { type Config, loadConfig } from '../src/config';
-import { ConfigError } from '../src/errors';
 import { type App, startApp } from '../src/index';
+import { ConfigError } from '../src/kit/errors';
 
 export interface Playground {
   /** The web page to open, e.g. http://localhost:56150 */

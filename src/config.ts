@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from './errors';
+import { ConfigError } from './kit/errors';
 
 /**
  * Every setting of the bot, in one table: the environment variable, its schema

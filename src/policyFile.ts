@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
-import { ConfigError } from './errors';
+import { ConfigError } from './kit/errors';
 import { type Policy, policySchema } from './verification/policy';
 
 /**

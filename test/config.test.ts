@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig, settings } from '../src/config';
-import { ConfigError } from '../src/errors';
+import { ConfigError } from '../src/kit/errors';
 
 describe('configuration', () => {
   it('runs with no settings at all, on the documented defaults', () => {

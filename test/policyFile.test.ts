@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadDirectory } from '../src/directory';
-import { ConfigError } from '../src/errors';
+import { ConfigError } from '../src/kit/errors';
 import { loadPolicyFile } from '../src/policyFile';
+import { loadDirectory } from '../src/state/directory';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-'));
 function write(name: string, text: string): string {

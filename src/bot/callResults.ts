@@ -1,8 +1,8 @@
 import type { ConversationReference } from 'botbuilder';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
+import type { PersonState } from '../state/personState';
 import type { CallOutcome, SecurityInfoProfile } from '../verification/profile';
 import { VerificationService } from '../verification/service';
-import type { PersonState } from './personState';
 
 /** Twilio's final call statuses, as the verification service names them. */
 const ENDINGS: Record<string, CallOutcome> = {

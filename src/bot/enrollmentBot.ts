@@ -2,11 +2,11 @@ import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botb
 import { DialogSet, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import { MainDialogs } from '../dialogs/mainDialog';
 import type { HelpDesk } from '../helpdesk/helpDesk';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
+import { holdNotices } from '../presentation/notices';
+import type { PersonState } from '../state/personState';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
 import { describePerson, type Person, personIdOf, tenantOf } from './identity';
-import { holdNotices } from './notices';
-import type { PersonState } from './personState';
 import type { SmsGate } from './smsGate';
 
 /** Where a turn keeps botbuilder-dialogs' memory-scope configuration (DialogStateManager reads it from there). */

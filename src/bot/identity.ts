@@ -1,5 +1,5 @@
 import { type Activity, TeamsInfo, type TurnContext } from 'botbuilder';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
 
 export interface Person {
   /** Stable key of the person: the Entra object id in Teams, channel + user id elsewhere. */

@@ -1,6 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
-import type { Directory } from '../directory';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
+import type { Directory } from '../state/directory';
 import type { Aliases } from '../storage/aliases';
 import type { Clock, Counters } from '../verification/ports';
 import type { SecretBox } from '../verification/secretBox';

@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
-import { AppError, PreconditionFailedError } from '../errors';
-import type { Logger } from '../log';
+import { AppError, PreconditionFailedError } from '../kit/errors';
+import type { Logger } from '../kit/log';
 import type { Random } from '../verification/ports';
 
 /**

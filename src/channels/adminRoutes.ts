@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, Server } from 'restify';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
 import type { StoreAuditLog } from '../storage/auditStore';
 
 export interface AdminRoutesDeps {

@@ -1,5 +1,5 @@
 import type { Server } from 'restify';
-import type { QrLinks } from '../bot/qrLinks';
+import type { QrLinks } from '../presentation/qrLinks';
 
 /** QR_IMAGE_MODE=url: the QR image of a card, once; never cached by anyone on the way. */
 export function registerQrRoute(server: Server, links: QrLinks): void {

@@ -3,9 +3,9 @@ import { type Activity, ActivityTypes, BotAdapter, type ConversationReference, t
 import type { Request, Response, Server } from 'restify';
 import twilio from 'twilio';
 import { z } from 'zod';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
+import { toSmsMessages } from '../presentation/smsText';
 import type { CodeSender } from '../verification/ports';
-import { toSmsMessages } from './smsText';
 import { signedByTwilio } from './twilioSignature';
 
 /** The service URL of conversations that arrive by Twilio's SMS webhook (not Azure's SMS channel). */

@@ -1,7 +1,7 @@
 import type { Request, Response, Server } from 'restify';
 import twilio from 'twilio';
 import type { CallResults } from '../bot/callResults';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
 import { signedByTwilio } from './twilioSignature';
 
 export interface VoiceRoutesDeps {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { voiceUrls } from '../channels/voiceUrls';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
 import { maskEmail } from '../verification/email';
 import { maskPhone } from '../verification/phone';
 import type { Clock, CodeSender, DeliveryResult } from '../verification/ports';
+import { voiceUrls } from './voiceUrls';
 
 export interface OutboxEntry {
   readonly channel: 'sms' | 'voice' | 'email';

@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from 'nodemailer';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
 import { maskEmail } from '../verification/email';
 import type { CodeSender, DeliveryResult } from '../verification/ports';
 

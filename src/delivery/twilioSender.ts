@@ -1,8 +1,8 @@
 import twilio from 'twilio';
-import { voiceUrls } from '../channels/voiceUrls';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
 import { maskPhone } from '../verification/phone';
 import type { CodeSender, DeliveryFailure, DeliveryResult } from '../verification/ports';
+import { voiceUrls } from './voiceUrls';
 
 export interface TwilioSettings {
   readonly accountSid: string;

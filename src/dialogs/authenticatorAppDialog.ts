@@ -1,12 +1,19 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
-import { verbatim } from '../bot/cards';
-import { supportsCards } from '../bot/channels';
-import { QR_DISPLAY_WIDTH } from '../bot/qr';
+import { verbatim } from '../presentation/cards';
+import { supportsCards } from '../presentation/channelPresenter';
+import {
+  APP_NEEDS_A_SCREEN,
+  DOWNLOAD_URL,
+  inAbout,
+  MICROSOFT_AUTHENTICATOR,
+  OTHER_AUTHENTICATOR,
+  type ProgressStep,
+} from '../presentation/labels';
+import { QR_DISPLAY_WIDTH } from '../presentation/qr';
 import type { CodeResult } from '../verification/service';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition, type View } from './cardFlowDialog';
 import type { DialogDeps } from './deps';
-import { APP_NEEDS_A_SCREEN, DOWNLOAD_URL, inAbout, MICROSOFT_AUTHENTICATOR, OTHER_AUTHENTICATOR, type ProgressStep } from './labels';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export const AUTHENTICATOR_APP_DIALOG = 'authenticatorApp';

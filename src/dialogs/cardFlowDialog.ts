@@ -1,6 +1,6 @@
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
-import type { CardAction, CardChoice, CardName, RenderedCard } from '../bot/cards';
+import type { CardAction, CardChoice, CardName, RenderedCard } from '../presentation/cards';
 import type { DialogDeps } from './deps';
 
 /** What a person sent back: the action they chose and the values they typed. */

@@ -1,11 +1,17 @@
 import type { TurnContext } from 'botbuilder';
-import { verbatim } from '../bot/cards';
+import { verbatim } from '../presentation/cards';
+import type { ProgressStep } from '../presentation/labels';
+import {
+  cooldownMessage,
+  DAILY_LIMIT_MESSAGE,
+  deliveryFailureMessage,
+  emailProblemMessage,
+  phoneProblemMessage,
+} from '../presentation/phoneMessages';
 import type { CodeResult, SendResult } from '../verification/service';
 import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
-import type { ProgressStep } from './labels';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
-import { cooldownMessage, DAILY_LIMIT_MESSAGE, deliveryFailureMessage, emailProblemMessage, phoneProblemMessage } from './phoneMessages';
 
 export interface CodeData {
   progress: readonly ProgressStep[];

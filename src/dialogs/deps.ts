@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { CardRenderer, RenderedCard } from '../bot/cards';
+import type { CardRenderer, RenderedCard } from '../presentation/cards';
 import type { Clock, Random } from '../verification/ports';
 import type { SecurityInfoProfile } from '../verification/profile';
 import type { VerificationService } from '../verification/service';

@@ -1,11 +1,11 @@
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogReason, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
-import { supportsCards } from '../bot/channels';
+import { Interruptions } from '../conversation/interruptions';
+import { supportsCards } from '../presentation/channelPresenter';
 import { ACCESS_PASS_DIALOG, AccessPassDialog } from './accessPassDialog';
 import { AuthenticatorAppDialog } from './authenticatorAppDialog';
 import { type DialogDeps, ROUTE_DIALOG } from './deps';
 import { EmailDialog } from './emailDialog';
-import { Interruptions } from './interruptions';
 import { MANAGE_DIALOG, ManageDialog } from './manageDialog';
 import { PhoneDialog } from './phoneDialog';
 import { QuestionsDialog } from './questionsDialog';

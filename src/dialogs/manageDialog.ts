@@ -1,10 +1,10 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import { defaultSignIn, kindLabel, methodDetail, signInLabel } from '../presentation/labels';
 import { MFA_KINDS, SSPR_KINDS } from '../verification/policy';
 import type { MethodKind, PhoneVariant, SecurityInfoProfile } from '../verification/profile';
 import { isPhoneMethod } from '../verification/profile';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
 import type { DialogDeps } from './deps';
-import { defaultSignIn, kindLabel, methodDetail, signInLabel } from './labels';
 import { METHOD_DIALOGS } from './methodDialogs';
 import { isMethodResult, type MethodDialogOptions } from './methodResult';
 

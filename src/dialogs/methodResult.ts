@@ -1,5 +1,5 @@
+import type { ProgressStep } from '../presentation/labels';
 import type { MethodKind } from '../verification/profile';
-import type { ProgressStep } from './labels';
 
 /** How a method dialog ends, for the wizard (or manage mode) to decide what comes next. */
 export type MethodResult =

@@ -1,13 +1,13 @@
 import type { DialogContext } from 'botbuilder-dialogs';
-import { verbatim } from '../bot/cards';
+import { verbatim } from '../presentation/cards';
+import { kindLabel } from '../presentation/labels';
+import { callEndedMessage, countryChoices } from '../presentation/phoneMessages';
 import type { PhoneChannel } from '../verification/phone';
 import type { PhoneKind } from '../verification/profile';
 import type { FlowTurn, Reply, Screen, Transition } from './cardFlowDialog';
 import { CodeChallengeDialog, type CodeData, DIFFERENT_METHOD } from './codeChallengeDialog';
 import type { DialogDeps } from './deps';
-import { kindLabel } from './labels';
 import type { MethodDialogOptions } from './methodResult';
-import { callEndedMessage, countryChoices } from './phoneMessages';
 
 export const PHONE_DIALOG = 'phone';
 

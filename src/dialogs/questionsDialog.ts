@@ -1,10 +1,10 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import type { ProgressStep } from '../presentation/labels';
 import type { AnswerProblem } from '../verification/questions';
 import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
 import { DIFFERENT_METHOD } from './codeChallengeDialog';
 import type { DialogDeps } from './deps';
-import type { ProgressStep } from './labels';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export const QUESTIONS_DIALOG = 'securityQuestions';

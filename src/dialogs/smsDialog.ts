@@ -1,10 +1,10 @@
 import type { DialogContext } from 'botbuilder-dialogs';
-import { verbatim } from '../bot/cards';
+import { verbatim } from '../presentation/cards';
+import { APP_NEEDS_A_SCREEN, defaultSignIn, methodRows } from '../presentation/labels';
 import { lockedMessage } from './authenticatorAppDialog';
 import type { FlowTurn, Screen, Transition } from './cardFlowDialog';
 import { CodeChallengeDialog, type CodeData } from './codeChallengeDialog';
 import type { DialogDeps } from './deps';
-import { APP_NEEDS_A_SCREEN, defaultSignIn, methodRows } from './labels';
 
 export const SMS_DIALOG = 'sms';
 

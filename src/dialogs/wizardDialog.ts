@@ -1,9 +1,9 @@
 import type { DialogContext } from 'botbuilder-dialogs';
-import { verbatim } from '../bot/cards';
+import { verbatim } from '../presentation/cards';
+import { defaultSignIn, kindLabel, LEARN_MORE_URL, methodRows, progressSteps } from '../presentation/labels';
 import type { MethodKind } from '../verification/profile';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
 import type { DialogDeps } from './deps';
-import { defaultSignIn, kindLabel, LEARN_MORE_URL, methodRows, progressSteps } from './labels';
 import { METHOD_DIALOGS } from './methodDialogs';
 import { isMethodResult, type MethodDialogOptions } from './methodResult';
 

@@ -7,12 +7,12 @@ import {
   type Transcript,
   TurnContext,
 } from 'botbuilder';
-import type { CardRenderer } from '../bot/cards';
-import { sendHeldNotices } from '../bot/notices';
-import type { PersonDocument, PersonState } from '../bot/personState';
-import { HELP_DESK } from '../dialogs/interruptions';
-import { methodRows } from '../dialogs/labels';
-import type { Logger } from '../log';
+import { HELP_DESK } from '../conversation/interruptions';
+import type { Logger } from '../kit/log';
+import type { CardRenderer } from '../presentation/cards';
+import { methodRows } from '../presentation/labels';
+import { sendHeldNotices } from '../presentation/notices';
+import type { PersonDocument, PersonState } from '../state/personState';
 import type { AuditLog, Clock } from '../verification/ports';
 import type { SecurityInfoProfile } from '../verification/profile';
 import type { VerificationService } from '../verification/service';

@@ -1,5 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
-import { AppError, PreconditionFailedError } from '../errors';
+import { AppError, PreconditionFailedError } from '../kit/errors';
 import type { DocumentStore } from '../storage/store';
 import { type Clock, type Random, readableCode } from '../verification/ports';
 

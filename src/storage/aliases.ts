@@ -1,4 +1,4 @@
-import { AppError, PreconditionFailedError } from '../errors';
+import { AppError, PreconditionFailedError } from '../kit/errors';
 import type { SecretBox } from '../verification/secretBox';
 import type { DocumentStore } from './store';
 

@@ -1,6 +1,6 @@
 import type { Agent } from 'node:https';
 import { type Container, CosmosClient, type CosmosClientOptions, type Database, ErrorResponse } from '@azure/cosmos';
-import { AppError, PreconditionFailedError } from '../errors';
+import { AppError, PreconditionFailedError } from '../kit/errors';
 import type { Clock } from '../verification/ports';
 import { COLLECTIONS, type Collection, type DocumentStore, type StoredDocument, type WriteOptions } from './store';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { PreconditionFailedError } from '../errors';
+import { PreconditionFailedError } from '../kit/errors';
 import type { Clock, Random } from '../verification/ports';
 import type { Collection, DocumentStore, StoredDocument, WriteOptions } from './store';
 

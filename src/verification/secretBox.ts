@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
-import { DecryptionError } from '../errors';
+import { DecryptionError } from '../kit/errors';
 import type { Random } from './ports';
 
 export interface EncryptionKey {

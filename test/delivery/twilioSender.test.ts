@@ -1,5 +1,5 @@
 import { TwilioSender } from '../../src/delivery/twilioSender';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/kit/log';
 import { TwilioDouble } from '../support/twilioDouble';
 
 const SID = `AC${'1'.repeat(32)}`;

@@ -1,4 +1,4 @@
-import { Directory } from '../../src/directory';
+import { Directory } from '../../src/state/directory';
 import { appCodeFor } from '../support/authenticatorApp';
 import { cardText, choicesOf, fact, imageOf, submitActions } from '../support/cards';
 import { Chat, cardsOf, textsOf } from '../support/chat';

@@ -1,5 +1,5 @@
 import { type Activity, CardFactory, InputHints, TestAdapter } from 'botbuilder';
-import { holdNotices, sendHeldNotices } from '../../src/bot/notices';
+import { holdNotices, sendHeldNotices } from '../../src/presentation/notices';
 import { appCodeFor } from '../support/authenticatorApp';
 import { cardOf, cardText, imageOf, nodes } from '../support/cards';
 import { appOnlyPolicy, Chat } from '../support/chat';

@@ -1,5 +1,5 @@
 import { CallResults } from '../../src/bot/callResults';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/kit/log';
 import { appCodeFor } from '../support/authenticatorApp';
 import { cardText, choicesOf, fact, imageOf } from '../support/cards';
 import { Chat, cardsOf, textsOf } from '../support/chat';

@@ -13,7 +13,7 @@ import type { Browser, Page } from 'playwright-core';
 import { type Playground, startPlayground } from '../../scripts/playground';
 import { loadConfig } from '../../src/config';
 import { type App, startApp } from '../../src/index';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/kit/log';
 import { appCodeFor } from '../support/authenticatorApp';
 import { lastTextedCode } from '../support/outbox';
 import { decodeQrPng } from '../support/qr';

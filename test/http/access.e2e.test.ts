@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { type App, startApp } from '../../src/index';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/kit/log';
 import { cardOf, saidIn } from '../support/cards';
 import { ConnectorStub } from '../support/connectorStub';
 

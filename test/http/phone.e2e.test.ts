@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import twilio from 'twilio';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/kit/log';
 import { SqliteStore } from '../../src/storage/sqliteStore';
 import { cryptoRandom, systemClock } from '../../src/verification/ports';
 import { appCodeFor } from '../support/authenticatorApp';

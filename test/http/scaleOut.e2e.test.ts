@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config';
 import { type App, startApp } from '../../src/index';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/kit/log';
 import type { StoreCost } from '../../src/storage/metering';
 import { appCodeFor } from '../support/authenticatorApp';
 import { BotClient } from '../support/botClient';

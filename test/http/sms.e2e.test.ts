@@ -1,5 +1,5 @@
 import twilio from 'twilio';
-import { smsLength } from '../../src/channels/smsText';
+import { smsLength } from '../../src/presentation/smsText';
 import { appCodeFor } from '../support/authenticatorApp';
 import { BotClient, TEAMS_USER } from '../support/botClient';
 import { BotFixture } from '../support/botFixture';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PreconditionFailedError } from '../../src/errors';
+import { PreconditionFailedError } from '../../src/kit/errors';
 import { CosmosStore } from '../../src/storage/cosmosStore';
 import { StoreCounters } from '../../src/storage/counters';
 import { SqliteStore } from '../../src/storage/sqliteStore';

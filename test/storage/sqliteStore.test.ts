@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { PreconditionFailedError } from '../../src/errors';
+import { PreconditionFailedError } from '../../src/kit/errors';
 import { SqliteStore } from '../../src/storage/sqliteStore';
 import { cryptoRandom } from '../../src/verification/ports';
 import { FrozenClock } from '../support/clock';

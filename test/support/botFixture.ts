@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config';
 import { type App, type AppOverrides, startApp } from '../../src/index';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/kit/log';
 import { BotClient } from './botClient';
 import { ConnectorStub } from './connectorStub';
 import { freePort } from './loopback';

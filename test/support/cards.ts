@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { NOTICES_ID } from '../../src/bot/notices';
+import { NOTICES_ID } from '../../src/presentation/notices';
 
 export type Card = Record<string, unknown>;
 type Node = Record<string, unknown>;

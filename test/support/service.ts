@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DevOutbox } from '../../src/delivery/devOutbox';
-import { createLogger } from '../../src/log';
+import { createLogger } from '../../src/kit/log';
 import { StoreAuditLog } from '../../src/storage/auditStore';
 import { StoreCounters } from '../../src/storage/counters';
 import { SqliteStore } from '../../src/storage/sqliteStore';

@@ -1,6 +1,6 @@
 import type { ConversationReference, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
-import { AppError, PreconditionFailedError } from '../errors';
+import { AppError, PreconditionFailedError } from '../kit/errors';
 import type { Aliases } from '../storage/aliases';
 import type { DocumentStore } from '../storage/store';
 import type { SecurityInfoProfile } from '../verification/profile';

@@ -1,6 +1,6 @@
 import * as AC from 'adaptivecards/dist/adaptivecards.js';
-import { type CardName, CardRenderer, verbatim } from '../src/bot/cards';
-import { nodes } from './support/cards';
+import { type CardName, CardRenderer, verbatim } from '../../src/presentation/cards';
+import { nodes } from '../support/cards';
 
 const steps = [
   { number: 1, name: 'App', done: false, current: true },

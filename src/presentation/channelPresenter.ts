@@ -1,5 +1,5 @@
 import { type Activity, ActivityTypes, CardFactory, InputHints, type TurnContext } from 'botbuilder';
-import type { Logger } from '../log';
+import type { Logger } from '../kit/log';
 import type { RenderedCard } from './cards';
 
 /** Channels that show text only; every other channel gets Adaptive Cards. */

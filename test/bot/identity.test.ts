@@ -1,4 +1,4 @@
-import { personIdOf, tenantOf } from '../src/bot/identity';
+import { personIdOf, tenantOf } from '../../src/bot/identity';
 
 describe('who a turn belongs to', () => {
   it('in Teams, the Entra object id', () => {

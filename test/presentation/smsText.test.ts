@@ -1,4 +1,4 @@
-import { smsLength, toGsm7, toSmsMessages } from '../src/channels/smsText';
+import { smsLength, toGsm7, toSmsMessages } from '../../src/presentation/smsText';
 
 describe('replies as text messages', () => {
   it('swap the cards’ typographic characters for GSM-7 ones, so a segment holds 160 characters, not 70', () => {

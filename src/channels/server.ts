@@ -1,8 +1,8 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { z } from 'zod';
-import type { Logger } from './log';
-import type { StoreMetering } from './storage/metering';
+import type { Logger } from '../kit/log';
+import type { StoreMetering } from '../storage/metering';
 
 export interface ServerDeps {
   readonly adapter: CloudAdapter;

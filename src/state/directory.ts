@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError } from './errors';
+import { ConfigError } from '../kit/errors';
 
 const entrySchema = z
   .object({
@@ -16,7 +16,7 @@ const entrySchema = z
 export type DirectoryEntry = z.output<typeof entrySchema>;
 
 /** The sample that ships, used when DIRECTORY_FILE is not set. */
-export const SAMPLE_DIRECTORY = path.resolve(__dirname, '..', 'directory.sample.json');
+export const SAMPLE_DIRECTORY = path.resolve(__dirname, '..', '..', 'directory.sample.json');
 
 /** Who belongs to the organisation: their role and the phones on file. */
 export class Directory {

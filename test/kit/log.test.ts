@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, REDACTED_PATHS } from '../src/log';
+import { createLogger, REDACTED_PATHS } from '../../src/kit/log';
 
 function capture() {
   const lines: string[] = [];
