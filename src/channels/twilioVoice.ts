@@ -16,7 +16,7 @@ export interface VoiceRoutesDeps {
 
 const SAY = {
   verified: 'Thank you. Your phone is verified. You can hang up now.',
-  wrongKey: 'That was not the pound key, so your phone was not verified. You can ask for a new call in the chat. Goodbye.',
+  wrongKey: 'That was not the number shown in your chat, so your phone was not verified. You can ask for a new call in the chat. Goodbye.',
   unknownCall: 'This verification call is no longer valid. Goodbye.',
   locked: 'Verification is locked after too many attempts. Please contact your help desk. Goodbye.',
 } as const;
@@ -56,7 +56,7 @@ export function registerVoiceRoutes(server: Server, deps: VoiceRoutesDeps): void
     // Dev outbox mode only: there is no real call to answer, so a person trying the bot answers it here.
     server.post('/api/dev/calls/:token/answer', async (req, res) => {
       const digits = (req.body as { digits?: unknown } | undefined)?.digits;
-      const outcome = await deps.calls.keyPressed(token(req), typeof digits === 'string' ? digits : '#');
+      const outcome = await deps.calls.keyPressed(token(req), typeof digits === 'string' ? digits : '');
       res.send(200, { outcome });
     });
   }

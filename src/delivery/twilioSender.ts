@@ -79,8 +79,8 @@ export class TwilioSender implements Pick<CodeSender, 'sendSms' | 'placeCall'> {
   placeCall(to: string, call: { callToken: string; greeting: string; extension?: string }): Promise<DeliveryResult> {
     const urls = voiceUrls(this.settings.publicBaseUrl, call.callToken);
     const twiml = new twilio.twiml.VoiceResponse();
-    // finishOnKey="" makes # itself the digit Twilio reports.
-    twiml.gather({ numDigits: 1, finishOnKey: '', action: urls.gather, method: 'POST', timeout: 15 }).say(call.greeting);
+    // Two digits: the number the chat shows (number matching). finishOnKey="" so # is not taken as the end.
+    twiml.gather({ numDigits: 2, finishOnKey: '', action: urls.gather, method: 'POST', timeout: 15 }).say(call.greeting);
     twiml.say('We did not get your answer. Goodbye.');
     return this.attempt('voice', to, () =>
       this.client.calls.create({

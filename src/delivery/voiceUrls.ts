@@ -6,7 +6,7 @@ export function voiceUrls(publicBaseUrl: string, callToken: string) {
     gather: base,
     /** Twilio posts the call's final status here. */
     status: `${base}/status`,
-    /** Dev outbox mode only: answers the call as if # was pressed. */
+    /** Dev outbox mode only: answers the call with the digits posted (`{"digits": "47"}`). */
     devAnswer: `${publicBaseUrl}/api/dev/calls/${encodeURIComponent(callToken)}/answer`,
   };
 }

@@ -1,6 +1,6 @@
 import type { DialogContext } from 'botbuilder-dialogs';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
-import { type DialogDeps, ROUTE_DIALOG } from './deps';
+import { type DialogDeps, ROUTE_DIALOG, viaOf } from './deps';
 
 export const ACCESS_PASS_DIALOG = 'accessPass';
 
@@ -34,7 +34,7 @@ export class AccessPassDialog extends CardFlowDialog<object> {
   private async redeem(turn: FlowTurn<object>, reply: Reply): Promise<Transition> {
     const typed = reply.values.pass ?? '';
     if (!typed.trim()) return { say: 'Type the pass the help desk gave you.' };
-    const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, turn.context.activity.channelId);
+    const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, viaOf(turn.context));
     switch (result.status) {
       case 'verified':
         await turn.context.sendActivity("Thanks, your pass is accepted: verification is open again. Let's set up your security info.");

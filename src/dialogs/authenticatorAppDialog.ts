@@ -13,7 +13,7 @@ import {
 import { QR_DISPLAY_WIDTH } from '../presentation/qr';
 import type { CodeResult } from '../verification/service';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition, type View } from './cardFlowDialog';
-import type { DialogDeps } from './deps';
+import { type DialogDeps, STEP_UP_FIRST, viaOf } from './deps';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export const AUTHENTICATOR_APP_DIALOG = 'authenticatorApp';
@@ -114,6 +114,8 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
         return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.now()) };
       case 'notAllowed':
         return { end: { differentMethod: true } satisfies MethodResult, say: 'Authenticator apps are not available for your account.' };
+      case 'stepUpRequired':
+        return STEP_UP_FIRST;
     }
   }
 
@@ -133,11 +135,12 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
       }
     }
     turn.data.qrShown = true;
+    const qrImage = await this.deps.qrImage(enrollment.otpauthUri);
     return {
       card: 'scanQrCode',
       data: {
         ...this.common(turn),
-        qrImage: verbatim(await this.deps.qrImage(enrollment.otpauthUri)),
+        qrImage: verbatim(qrImage),
         qrSize: QR_DISPLAY_WIDTH,
         issuer: enrollment.issuer,
         accountName: verbatim(enrollment.accountName),
@@ -147,6 +150,7 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
       retireWith: {
         card: 'qrCodeRemoved',
         data: { appName: enrollment.appName, headline: 'This QR code is no longer valid.', verified: false },
+        revokes: this.deps.qrImageHandle(qrImage),
       },
     };
   }
@@ -154,11 +158,7 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
   private async verifyCode(turn: FlowTurn<AppData>, reply: Reply): Promise<Transition> {
     const code = reply.values.code ?? '';
     if (code.trim() === '') return { say: 'Enter the 6-digit code that your app shows for this account, then choose Next.' };
-    const result: CodeResult = await this.deps.service.verifyAuthenticatorApp(
-      this.deps.profile(turn.context),
-      code,
-      turn.context.activity.channelId,
-    );
+    const result: CodeResult = await this.deps.service.verifyAuthenticatorApp(this.deps.profile(turn.context), code, viaOf(turn.context));
     switch (result.status) {
       case 'verified':
         turn.retireWith({ appName: appName(turn.data), headline: `${appName(turn.data)} is registered.`, verified: true });

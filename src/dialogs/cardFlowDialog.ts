@@ -17,8 +17,12 @@ export interface View {
   readonly textAction?: string;
   /** Which input a typed reply fills (default: the card's first input). */
   readonly textInput?: string;
-  /** The card that replaces this one in the chat once the person moves on (e.g. to remove a QR code). */
-  readonly retireWith?: { readonly card: CardName; readonly data: object };
+  /**
+   * The card that replaces this one in the chat once the person moves on (e.g.
+   * to remove a QR code); `revokes`: the handle of a QR image link the card
+   * shows, which stops working then too.
+   */
+  readonly retireWith?: { readonly card: CardName; readonly data: object; readonly revokes?: string };
 }
 
 /** What a step decides. */
@@ -56,7 +60,7 @@ interface FlowState<D> {
   choices?: CardChoice[];
   textAction?: string;
   textInput?: string;
-  retire?: { activityId: string; card: CardName; data: object };
+  retire?: { activityId?: string; card: CardName; data: object; revokes?: string };
   data: D;
 }
 
@@ -223,7 +227,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     state.textAction = view.textAction;
     state.textInput = view.textInput ?? rendered.inputs[0];
     const activityId = await this.deps.present(dc.context, rendered);
-    state.retire = view.retireWith && activityId ? { activityId, ...view.retireWith } : undefined;
+    state.retire = view.retireWith ? { activityId, ...view.retireWith } : undefined;
   }
 
   /** Replaces a card that must not stay in the chat (a QR code) with its retirement card. */
@@ -231,7 +235,8 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     const retire = state.retire;
     if (!retire) return;
     state.retire = undefined;
-    await this.deps.replace(context, retire.activityId, this.deps.cards.render(retire.card, retire.data));
+    if (retire.revokes) await this.deps.revokeQrImage(retire.revokes);
+    if (retire.activityId) await this.deps.replace(context, retire.activityId, this.deps.cards.render(retire.card, retire.data));
   }
 
   /**

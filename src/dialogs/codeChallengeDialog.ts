@@ -11,6 +11,7 @@ import {
 import type { CodeResult, SendResult } from '../verification/service';
 import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
+import { STEP_UP_FIRST, viaOf } from './deps';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export interface CodeData {
@@ -18,6 +19,8 @@ export interface CodeData {
   replaces?: string;
   challengeId?: string;
   masked?: string;
+  /** A call: the two digits to enter when it rings. */
+  matchNumber?: string;
   headline?: string;
 }
 
@@ -80,6 +83,7 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
     if (result.status !== 'sent') return this.explainSend(result);
     turn.data.challengeId = result.challengeId;
     turn.data.masked = result.masked;
+    turn.data.matchNumber = result.matchNumber;
     return { go: screen };
   }
 
@@ -87,7 +91,10 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
     const result = await this.deps.service.resendCode(this.deps.profile(turn.context));
     if (result.status !== 'sent') return this.explainSend(result);
     turn.data.challengeId = result.challengeId;
-    return { say: result.channel === 'voice' ? `We're calling ${result.masked} again.` : `We sent a new code to ${result.masked}.` };
+    turn.data.matchNumber = result.matchNumber;
+    // A new call asks for a new number: the card shows it.
+    if (result.channel === 'voice') return { again: true, say: `We're calling ${result.masked} again.` };
+    return { say: `We sent a new code to ${result.masked}.` };
   }
 
   protected explainSend(result: Exclude<SendResult, { status: 'sent' }>): Transition {
@@ -110,13 +117,15 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
         return { end: { differentMethod: true } satisfies MethodResult, say: `That method is not available for your account.` };
       case 'locked':
         return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.deps.clock.now()) };
+      case 'stepUpRequired':
+        return STEP_UP_FIRST;
     }
   }
 
   protected async verifyCode(turn: FlowTurn<D>, reply: Reply): Promise<Transition> {
     const code = reply.values.code ?? '';
     if (code.trim() === '') return { say: `Enter the 6-digit code from ${this.codeSource}, then choose Next.` };
-    const result: CodeResult = await this.deps.service.verifyCode(this.deps.profile(turn.context), code, turn.context.activity.channelId);
+    const result: CodeResult = await this.deps.service.verifyCode(this.deps.profile(turn.context), code, viaOf(turn.context));
     switch (result.status) {
       case 'verified':
         turn.data.headline = `${this.title === 'Email' ? 'Email' : 'SMS'} verified`;

@@ -1,11 +1,24 @@
 import type { TurnContext } from 'botbuilder';
 import type { CardRenderer, RenderedCard } from '../presentation/cards';
-import type { Clock, Random } from '../verification/ports';
+import type { Clock, Random, Via } from '../verification/ports';
 import type { SecurityInfoProfile } from '../verification/profile';
 import type { VerificationService } from '../verification/service';
 
 /** The main dialog's routing step: the wizard, manage mode or the SMS menu, whichever fits the person. */
 export const ROUTE_DIALOG = 'main.route';
+
+/** "First, prove it's you": begun before any change when the verification service asks for a step-up. */
+export const STEP_UP_DIALOG = 'stepUp';
+
+/** How a step-up ends: proven, or not (the person went back or could not). */
+export type StepUpResult = { readonly proven: boolean };
+
+export function isStepUpResult(value: unknown): value is StepUpResult {
+  return typeof value === 'object' && value !== null && 'proven' in value;
+}
+
+/** A screen whose change the service refused for want of a step-up: prove first, then this screen again. */
+export const STEP_UP_FIRST = { begin: STEP_UP_DIALOG, say: "Before your security info changes, prove it's you." } as const;
 
 /** What every dialog is built with; the composition root makes one. */
 export interface DialogDeps {
@@ -22,6 +35,10 @@ export interface DialogDeps {
   replace(context: TurnContext, activityId: string, card: RenderedCard): Promise<void>;
   /** A QR code image (data URI) for the text. */
   qrImage(text: string): Promise<string>;
+  /** What revokes a QR image link (QR_IMAGE_MODE=url) once its card leaves the chat, safe to keep in dialog state; undefined for a data URI. */
+  qrImageHandle(image: string): string | undefined;
+  /** Makes the QR image link of a handle stop working. */
+  revokeQrImage(handle: string): Promise<void>;
   /** How people reach the help desk by themselves ("the help desk at +1 425 555 0100"). */
   readonly helpDesk: string;
   /** Notes a step for the help desk's view of the conversation: never a code, an answer or a key. */
@@ -31,3 +48,12 @@ export interface DialogDeps {
 }
 
 export type EscalationReason = 'asked' | 'locked';
+
+/** Channels whose sender is only what the message claims (a text's number can be forged). */
+const UNPROVEN_SENDERS = new Set(['sms']);
+
+/** Where a turn came from, as the verification core needs it. */
+export function viaOf(context: TurnContext): Via {
+  const channel = context.activity.channelId;
+  return { channel, verifiedSender: !UNPROVEN_SENDERS.has(channel) };
+}

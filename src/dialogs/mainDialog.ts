@@ -10,6 +10,7 @@ import { MANAGE_DIALOG, ManageDialog } from './manageDialog';
 import { PhoneDialog } from './phoneDialog';
 import { QuestionsDialog } from './questionsDialog';
 import { SMS_DIALOG, SmsDialog } from './smsDialog';
+import { StepUpDialog } from './stepUpDialog';
 import { WIZARD_DIALOG, WizardDialog, type WizardResult } from './wizardDialog';
 
 /** What people type to reach manage mode. */
@@ -60,9 +61,17 @@ export class MainDialogs {
     if (!deps) throw new Error('MainDialogs needs its dependencies');
     this.all = [
       new RouteDialog(deps),
-      ...[WizardDialog, ManageDialog, AuthenticatorAppDialog, PhoneDialog, EmailDialog, QuestionsDialog, SmsDialog, AccessPassDialog].map(
-        (dialog) => new dialog(deps),
-      ),
+      ...[
+        WizardDialog,
+        ManageDialog,
+        AuthenticatorAppDialog,
+        PhoneDialog,
+        EmailDialog,
+        QuestionsDialog,
+        SmsDialog,
+        AccessPassDialog,
+        StepUpDialog,
+      ].map((dialog) => new dialog(deps)),
     ];
     // By text, the SMS menu stands for every card dialog (none of which may show an app's key there).
     const byChannel = (dialogId: string) => (context: TurnContext) => (supportsCards(context.activity.channelId) ? dialogId : SMS_DIALOG);

@@ -4,7 +4,7 @@ import { MFA_KINDS, SSPR_KINDS } from '../verification/policy';
 import type { MethodKind, PhoneVariant, SecurityInfoProfile } from '../verification/profile';
 import { isPhoneMethod } from '../verification/profile';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
-import type { DialogDeps } from './deps';
+import { type DialogDeps, isStepUpResult, STEP_UP_DIALOG, STEP_UP_FIRST, viaOf } from './deps';
 import { METHOD_DIALOGS } from './methodDialogs';
 import { isMethodResult, type MethodDialogOptions } from './methodResult';
 
@@ -15,7 +15,11 @@ interface ManageData {
   deleting?: string;
   /** The kind being added or changed, and how: for the notice once it is done. */
   working?: { kind: MethodKind; change: 'added' | 'changed' };
+  /** What the person chose before they were asked to prove it's them (step-up). */
+  afterStepUp?: { action: OverviewAction; methodId?: string };
 }
+
+type OverviewAction = 'add' | 'change' | 'delete' | 'changeDefault';
 
 /** Kinds whose details can be changed (a new number or address, proven again); the rest are deleted and added. */
 const CHANGEABLE: readonly MethodKind[] = ['phone', 'alternatePhone', 'officePhone', 'email', 'securityQuestions'];
@@ -35,15 +39,10 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
     overview: {
       show: (turn) => ({ card: 'manage', data: this.overview(this.deps.profile(turn.context)) }),
       on: {
-        add: () => ({ go: 'add' }),
-        change: (turn, reply) => this.change(turn, reply.values.methodId),
-        delete: (turn, reply) => this.askToDelete(turn, reply.values.methodId),
-        changeDefault: (turn) => {
-          const options = this.defaultOptions(this.deps.profile(turn.context));
-          return options.length > 0
-            ? { go: 'changeDefault' }
-            : { say: 'Add an authenticator app or a phone first: only those can be a default sign-in method.' };
-        },
+        add: (turn) => this.afterProof(turn, 'add'),
+        change: (turn, reply) => this.afterProof(turn, 'change', reply.values.methodId),
+        delete: (turn, reply) => this.afterProof(turn, 'delete', reply.values.methodId),
+        changeDefault: (turn) => this.afterProof(turn, 'changeDefault'),
         done: () => ({ end: { done: true }, say: 'OK. Say "security info" whenever you want to come back here.' }),
       },
     },
@@ -91,7 +90,11 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
       on: {
         confirm: async (turn) => {
           const profile = this.deps.profile(turn.context);
-          const result = await this.deps.service.deleteMethod(profile, turn.data.deleting ?? '', turn.context.activity.channelId);
+          const result = await this.deps.service.deleteMethod(profile, turn.data.deleting ?? '', viaOf(turn.context));
+          if (!result.allowed && result.reason === 'stepUpRequired') {
+            turn.data.afterStepUp = { action: 'delete', methodId: turn.data.deleting };
+            return STEP_UP_FIRST;
+          }
           turn.data.deleting = undefined;
           if (!result.allowed) return { back: true, say: 'That method could not be deleted.' };
           return { back: true, say: changeNotice(`${kindLabel(result.method.kind).toLowerCase()} deleted`) };
@@ -115,13 +118,14 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
         save: async (turn, reply) => {
           const [methodId = '', variant] = (reply.values.option ?? '').split(':');
           const profile = this.deps.profile(turn.context);
-          const ok = await this.deps.service.setDefaultMethod(
+          const result = await this.deps.service.setDefaultMethod(
             profile,
             methodId,
             variant === 'text' || variant === 'call' ? (variant as PhoneVariant) : undefined,
-            turn.context.activity.channelId,
+            viaOf(turn.context),
           );
-          if (!ok) return { say: 'Choose one of the methods in the list.' };
+          if (result.status === 'stepUpRequired') return STEP_UP_FIRST;
+          if (result.status !== 'changed') return { say: 'Choose one of the methods in the list.' };
           return { back: true, say: changeNotice(`default sign-in method is now ${defaultSignIn(this.deps.service, profile)}`) };
         },
       },
@@ -137,6 +141,9 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
   }
 
   protected override onChildResult(turn: FlowTurn<ManageData>, result: unknown): Transition {
+    const after = turn.data.afterStepUp;
+    turn.data.afterStepUp = undefined;
+    if (isStepUpResult(result)) return result.proven && after ? this.act(turn, after.action, after.methodId) : { again: true };
     // Back from a method's first screen returns to where it was chosen; anything else to the overview.
     if (isMethodResult(result) && 'back' in result) return { again: true };
     const registered = isMethodResult(result) && 'registered' in result;
@@ -171,6 +178,28 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
     return this.deps.service
       .signInOptions(profile)
       .map(({ method, variant }) => ({ title: signInLabel(method, variant), value: `${method.id}:${variant ?? 'code'}` }));
+  }
+
+  /** Any change needs a fresh proof of a method the person has (the service's step-up): asked for first, then done. */
+  private afterProof(turn: FlowTurn<ManageData>, action: OverviewAction, methodId?: string): Transition {
+    if (!this.deps.service.stepUpRequired(this.deps.profile(turn.context))) return this.act(turn, action, methodId);
+    turn.data.afterStepUp = { action, methodId };
+    return { begin: STEP_UP_DIALOG };
+  }
+
+  private act(turn: FlowTurn<ManageData>, action: OverviewAction, methodId?: string): Transition {
+    switch (action) {
+      case 'add':
+        return { go: 'add' };
+      case 'change':
+        return this.change(turn, methodId);
+      case 'delete':
+        return this.askToDelete(turn, methodId);
+      case 'changeDefault':
+        return this.defaultOptions(this.deps.profile(turn.context)).length > 0
+          ? { go: 'changeDefault' }
+          : { say: 'Add an authenticator app or a phone first: only those can be a default sign-in method.' };
+    }
   }
 
   private change(turn: FlowTurn<ManageData>, methodId: string | undefined): Transition {

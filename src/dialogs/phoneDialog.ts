@@ -25,7 +25,7 @@ const SCREEN = { phoneNumber: 'phoneNumber', calling: 'calling' } as const;
 /**
  * Adds (or changes) a phone, as the browser wizard's Phone step: country,
  * number, "Text me a code" or "Call me"; then the code, or the call answered
- * with #. Office phones are called only, and may have an extension.
+ * with the two digits the chat shows. Office phones are called only, and may have an extension.
  */
 export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
   protected readonly firstScreen = SCREEN.phoneNumber;
@@ -58,7 +58,12 @@ export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
     [SCREEN.calling]: {
       show: (turn) => ({
         card: 'calling',
-        data: { ...this.header(turn), masked: verbatim(turn.data.masked), office: turn.data.kind === 'officePhone' },
+        data: {
+          ...this.header(turn),
+          masked: verbatim(turn.data.masked),
+          matchNumber: turn.data.matchNumber ?? '',
+          office: turn.data.kind === 'officePhone',
+        },
       }),
       on: {
         resend: (turn) => this.resend(turn),

@@ -1,24 +1,25 @@
 import type { DialogContext } from 'botbuilder-dialogs';
 import { verbatim } from '../presentation/cards';
 import { APP_NEEDS_A_SCREEN, defaultSignIn, methodRows } from '../presentation/labels';
-import { lockedMessage } from './authenticatorAppDialog';
 import type { FlowTurn, Screen, Transition } from './cardFlowDialog';
 import { CodeChallengeDialog, type CodeData } from './codeChallengeDialog';
 import type { DialogDeps } from './deps';
 
 export const SMS_DIALOG = 'sms';
 
+/** What a person who lost their app hears before the help desk takes over. */
+export const LOST_APP =
+  'A lost authenticator app is replaced with the help desk: they check it is you, then give you a Temporary Access Pass to use in Teams, or ask you to set up your methods again.';
+
 interface SmsData extends CodeData {
   /** The number texting: the conversation itself. */
   number: string;
-  /** The code out there proves the phone for a recovery, not a new method. */
-  recovering: boolean;
 }
 
 /**
- * What a person can do by text alone: register the phone they text from,
- * recover from a lost authenticator app (a code to this phone, then security
- * questions, then the app removed), see their security info. An app is never
+ * What a person can do by text alone: register the phone they text from
+ * (proving another method first when they have one), reach the help desk
+ * about a lost authenticator app, see their security info. An app is never
  * set up by text: its key must not travel by SMS.
  */
 export class SmsDialog extends CodeChallengeDialog<SmsData> {
@@ -53,38 +54,6 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
       ...this.codeScreens.enterCode,
       show: (turn) => ({ card: 'smsCode', data: { masked: verbatim(turn.data.masked) }, textAction: 'verify', textInput: 'code' }),
     },
-    question: {
-      show: (turn) => {
-        const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context), turn.data.number);
-        const question = asked.status === 'ask' ? asked : undefined;
-        return {
-          card: 'smsQuestion',
-          data: { number: question?.number ?? 1, of: question?.of ?? 1, question: question?.question.text ?? '' },
-          textAction: 'answer',
-          textInput: 'answer',
-        };
-      },
-      on: {
-        answer: (turn, reply) => this.answer(turn, reply.values.answer ?? ''),
-        menu: () => this.toMenu(),
-      },
-    },
-    confirmRemoval: {
-      show: (turn) => {
-        const apps = this.deps.profile(turn.context).methods.flatMap((m) => (m.kind === 'authenticatorApp' ? [m.appName] : []));
-        return {
-          card: 'smsConfirm',
-          data: {
-            message: `Thanks, that's you. Remove ${apps.join(' and ')}? Codes from the lost phone will stop working.`,
-            confirm: 'Remove it',
-          },
-        };
-      },
-      on: {
-        confirm: (turn) => this.removeLostApps(turn),
-        menu: () => this.toMenu(),
-      },
-    },
   };
 
   constructor(deps: DialogDeps) {
@@ -92,12 +61,11 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
   }
 
   protected initialData(dc: DialogContext): SmsData {
-    return { progress: [], number: dc.context.activity.from.id, recovering: false };
+    return { progress: [], number: dc.context.activity.from.id };
   }
 
-  /** A proven code: a new phone goes back to the menu; a recovery goes on to the questions. */
+  /** A proven code: the new phone is registered, back to the menu. */
   protected override onVerified(turn: FlowTurn<SmsData>): Transition {
-    if (turn.data.recovering) return this.askQuestions(turn);
     return this.toMenu(`Your phone ${turn.data.masked} is registered. You can now get sign-in codes by text.`);
   }
 
@@ -112,7 +80,6 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
   private async registerPhone(turn: FlowTurn<SmsData>): Promise<Transition> {
     const kind = this.phoneKindToAdd(turn);
     if (!kind) return { say: 'This phone is registered already, or you have as many phones as you can.' };
-    turn.data.recovering = false;
     const result = await this.deps.service.startPhone(this.deps.profile(turn.context), {
       number: turn.data.number,
       country: this.deps.service.policy.phone.defaultCountry,
@@ -122,59 +89,19 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
     return this.afterSend(turn, result, 'enterCode');
   }
 
+  /**
+   * A lost authenticator app is never removed on the strength of texts (a
+   * code to a phone plus security questions is weaker than the app): the help
+   * desk checks who it is, then gives a Temporary Access Pass for Teams or
+   * asks for registration anew (docs/design.md §5, recovery).
+   */
   private async lostApp(turn: FlowTurn<SmsData>): Promise<Transition> {
-    const profile = this.deps.profile(turn.context);
-    switch (this.deps.service.recoveryNeeds(profile, turn.data.number)) {
-      case 'noApp':
-        return { say: 'You have no authenticator app registered.' };
-      case 'noQuestions':
-        return {
-          say: `To remove a lost app by text, I need your security questions, and you have none. Contact the help desk: ${this.deps.helpDesk}.`,
-        };
-      case 'phoneNotRegistered':
-        return { say: 'First register this phone (it proves the texts come from you), then choose this again.' };
-      case 'answers':
-        return this.askQuestions(turn);
-      case 'phoneProof': {
-        // A code to this phone: a text can claim any sender, only the phone's holder reads the reply.
-        const result = await this.deps.service.startPhoneProof(profile, turn.data.number);
-        turn.data.recovering = result.status === 'sent';
-        return this.afterSend(turn, result, 'enterCode');
-      }
+    if (!this.deps.profile(turn.context).methods.some((m) => m.kind === 'authenticatorApp')) {
+      return { say: 'You have no authenticator app registered.' };
     }
-  }
-
-  private askQuestions(turn: FlowTurn<SmsData>): Transition {
-    const asked = this.deps.service.recoveryQuestion(this.deps.profile(turn.context), turn.data.number);
-    if (asked.status !== 'ask') return this.toMenu('That took too long. Please start again.');
-    return { go: 'question', instead: true };
-  }
-
-  private async answer(turn: FlowTurn<SmsData>, answer: string): Promise<Transition> {
-    const result = await this.deps.service.answerRecoveryQuestion(this.deps.profile(turn.context), answer, 'sms');
-    switch (result.status) {
-      case 'next':
-        return { again: true };
-      case 'verified':
-        return { go: 'confirmRemoval', instead: true };
-      case 'wrong':
-        return this.toMenu(
-          `Those answers don't match the ones on file, so nothing changed. Try again, or contact the help desk: ${this.deps.helpDesk}.`,
-        );
-      case 'notProven':
-        return this.toMenu('That took too long. Please start again.');
-      case 'locked':
-        return { end: { locked: true }, say: lockedMessage(result.until, this.deps.clock.now()) };
-    }
-  }
-
-  private async removeLostApps(turn: FlowTurn<SmsData>): Promise<Transition> {
-    const result = await this.deps.service.removeLostApps(this.deps.profile(turn.context), 'sms');
-    if (result.status !== 'removed') return this.toMenu('That took too long. Please start again.');
-    turn.data.recovering = false;
-    return this.toMenu(
-      `${result.apps.join(' and ')} removed. To set up your new phone's app, open Microsoft Teams on a computer or the new phone and say "security info" to me. Until then, sign in with a code texted here.`,
-    );
+    await turn.context.sendActivity(LOST_APP);
+    await this.deps.escalate(turn.context, 'asked');
+    return { wait: true };
   }
 
   /** Back to the menu, with what happened said just before it (so at its top). */

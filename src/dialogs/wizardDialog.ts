@@ -3,7 +3,7 @@ import { verbatim } from '../presentation/cards';
 import { defaultSignIn, kindLabel, LEARN_MORE_URL, methodRows, progressSteps } from '../presentation/labels';
 import type { MethodKind } from '../verification/profile';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
-import type { DialogDeps } from './deps';
+import { type DialogDeps, isStepUpResult, STEP_UP_DIALOG } from './deps';
 import { METHOD_DIALOGS } from './methodDialogs';
 import { isMethodResult, type MethodDialogOptions } from './methodResult';
 
@@ -12,6 +12,11 @@ export const WIZARD_DIALOG = 'wizard';
 /** How the wizard ends. */
 export type WizardResult = { readonly done: true } | { readonly stopped: true };
 
+interface WizardData {
+  /** The method to set up once the person has proved it's them (step-up). */
+  afterStepUp?: MethodKind;
+}
+
 const SCREEN = { moreInfo: 'moreInfo', chooseMethod: 'chooseMethod', success: 'success' } as const;
 
 /**
@@ -19,10 +24,10 @@ const SCREEN = { moreInfo: 'moreInfo', chooseMethod: 'chooseMethod', success: 's
  * requires and the person lacks, then "Success!". "I want to set up a
  * different method" is open from every step.
  */
-export class WizardDialog extends CardFlowDialog<Record<string, never>> {
+export class WizardDialog extends CardFlowDialog<WizardData> {
   protected readonly firstScreen = SCREEN.moreInfo;
 
-  protected readonly screens: Record<string, Screen<Record<string, never>>> = {
+  protected readonly screens: Record<string, Screen<WizardData>> = {
     [SCREEN.moreInfo]: {
       show: (turn) => ({
         card: 'moreInfoRequired',
@@ -71,11 +76,14 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
     super(WIZARD_DIALOG, deps);
   }
 
-  protected initialData(_dc: DialogContext): Record<string, never> {
+  protected initialData(_dc: DialogContext): WizardData {
     return {};
   }
 
-  protected override onChildResult(turn: FlowTurn<Record<string, never>>, result: unknown): Transition {
+  protected override onChildResult(turn: FlowTurn<WizardData>, result: unknown): Transition {
+    const after = turn.data.afterStepUp;
+    turn.data.afterStepUp = undefined;
+    if (isStepUpResult(result)) return result.proven && after ? this.beginMethod(turn, after) : { again: true };
     if (!isMethodResult(result)) return { again: true };
     if ('registered' in result) return this.nextMethod(turn);
     if ('differentMethod' in result) return turn.screen === SCREEN.chooseMethod ? { again: true } : { go: SCREEN.chooseMethod };
@@ -83,7 +91,7 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
     return { again: true };
   }
 
-  private header(turn: FlowTurn<Record<string, never>>, current?: MethodKind) {
+  private header(turn: FlowTurn<WizardData>, current?: MethodKind) {
     return { orgName: this.deps.orgName, steps: progressSteps(this.deps.service, this.deps.profile(turn.context), current) };
   }
 
@@ -91,7 +99,7 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
    * The next required method; then, while password reset still needs
    * methods, a choice of those it accepts; then Success.
    */
-  private nextMethod(turn: FlowTurn<Record<string, never>>): Transition {
+  private nextMethod(turn: FlowTurn<WizardData>): Transition {
     const profile = this.deps.profile(turn.context);
     const [next] = this.deps.service.missingMethods(profile);
     if (next) return this.beginMethod(turn, next);
@@ -107,11 +115,16 @@ export class WizardDialog extends CardFlowDialog<Record<string, never>> {
   }
 
   /** What "a different method" offers: what the role enables and the person can still add; only password-reset methods once sign-in is covered. */
-  private choices(turn: FlowTurn<Record<string, never>>): MethodKind[] {
+  private choices(turn: FlowTurn<WizardData>): MethodKind[] {
     return this.deps.service.methodsToOffer(this.deps.profile(turn.context));
   }
 
-  private beginMethod(turn: FlowTurn<Record<string, never>>, kind: MethodKind): Transition {
+  /** A person who has methods proves one first (the service's step-up), then sets up the next. */
+  private beginMethod(turn: FlowTurn<WizardData>, kind: MethodKind): Transition {
+    if (this.deps.service.stepUpRequired(this.deps.profile(turn.context))) {
+      turn.data.afterStepUp = kind;
+      return { begin: STEP_UP_DIALOG };
+    }
     const options: MethodDialogOptions = { progress: this.header(turn, kind).steps };
     return { begin: METHOD_DIALOGS[kind], options };
   }

@@ -23,11 +23,10 @@ export type CardName =
   | 'confirmDelete'
   | 'changeDefault'
   | 'smsMenu'
-  | 'smsQuestion'
-  | 'smsConfirm'
   | 'smsCode'
   | 'ticket'
-  | 'enterPass';
+  | 'enterPass'
+  | 'proveItsYou';
 
 /** A choice a card offers, as text channels and typed replies see it. */
 export interface CardAction {

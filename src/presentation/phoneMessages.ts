@@ -64,13 +64,13 @@ export function deliveryFailureMessage(failure: DeliveryFailure, permanent: bool
   return `${reason[failure]} Choose "Call me" or "Text me a code" instead, use another number, or set up a different method.`;
 }
 
-/** How a verification call ended without the # key. */
+/** How a verification call ended without the number being entered. */
 export function callEndedMessage(outcome: CallOutcome): string {
   const what: Record<CallOutcome, string> = {
     noAnswer: "The call wasn't answered.",
     busy: 'The line was busy.',
     failed: "The call couldn't be completed.",
-    wrongKey: 'A key other than # was pressed, so your phone was not verified.',
+    wrongKey: 'The number entered on the call was not the one shown here, so your phone was not verified.',
     hungUp: 'The call ended before # was pressed.',
   };
   return `${what[outcome]} Choose "Call me again", or "Text me a code instead".`;

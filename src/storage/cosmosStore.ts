@@ -104,6 +104,34 @@ export class CosmosStore implements DocumentStore {
     }, `${collection}/${id}`);
   }
 
+  /**
+   * A patch `incr`, atomic in Cosmos DB: one request when the counter exists.
+   * When it does not, it is created (and patched after all if another
+   * instance created it first); an expired one is renewed on its etag.
+   */
+  async increment(collection: 'counters', id: string, options: { readonly expiresAt: number; readonly init?: object }): Promise<number> {
+    const item = this.container(collection).item(encodeId(id), id);
+    const fresh = { ...options.init, count: 1 };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        try {
+          const response = await item.patch<Envelope<{ count: number }>>([{ op: 'incr', path: '/value/count', value: 1 }]);
+          this.onCharge(response.requestCharge);
+          if (response.resource && !this.expired(response.resource.expiresAt)) return response.resource.value.count;
+        } catch (err) {
+          if (!(err instanceof ErrorResponse) || err.code !== 404) throw err;
+        }
+        // Absent, or expired (create-only replaces an expired document, and only that).
+        await this.put(collection, id, fresh, { expiresAt: options.expiresAt, ifNoneMatch: '*' });
+        return 1;
+      } catch (err) {
+        // Another instance created or renewed it first: count on theirs.
+        if (!(err instanceof PreconditionFailedError)) throw err;
+      }
+    }
+    throw new AppError('counter_contended', `counter ${collection}/${id} stayed contended`);
+  }
+
   async delete(collection: Collection, id: string, options: Pick<WriteOptions, 'ifMatch'> = {}): Promise<boolean> {
     const current = await this.read(collection, id);
     if (!current || this.expired(current.expiresAt)) {

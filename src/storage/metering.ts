@@ -43,6 +43,10 @@ export class StoreMetering {
         count('writes');
         return store.put(collection, id, value, options);
       },
+      increment: (collection, id, options) => {
+        count('writes');
+        return store.increment(collection, id, options);
+      },
       delete: (collection, id, options) => {
         count('writes');
         return store.delete(collection, id, options);

@@ -103,6 +103,17 @@ export class SqliteStore implements DocumentStore {
       deleteIf: this.db.prepare(
         'DELETE FROM documents WHERE collection = @collection AND id = @id AND etag = @ifMatch AND (expires_at IS NULL OR expires_at > @now)',
       ),
+      // One statement: atomic across connections, as SQLite takes the write lock for it.
+      increment: this.db.prepare<object, { count: number }>(
+        `INSERT INTO documents (collection, id, etag, body, expires_at, partition) VALUES (@collection, @id, @etag, @body, @expiresAt, NULL)
+         ON CONFLICT (collection, id) DO UPDATE SET
+           etag = excluded.etag,
+           body = CASE WHEN documents.expires_at IS NOT NULL AND documents.expires_at <= @now THEN excluded.body
+                  ELSE json_set(documents.body, '$.count', json_extract(documents.body, '$.count') + 1) END,
+           expires_at = CASE WHEN documents.expires_at IS NOT NULL AND documents.expires_at <= @now THEN excluded.expires_at
+                  ELSE documents.expires_at END
+         RETURNING json_extract(body, '$.count') AS count`,
+      ),
       sweep: this.db.prepare('DELETE FROM documents WHERE expires_at IS NOT NULL AND expires_at <= ?'),
     };
   }
@@ -135,6 +146,12 @@ export class SqliteStore implements DocumentStore {
     }
     if (changes === 0) throw new PreconditionFailedError(`${collection}/${id}`);
     return etag;
+  }
+
+  async increment(collection: 'counters', id: string, options: { readonly expiresAt: number; readonly init?: object }): Promise<number> {
+    const body = JSON.stringify({ ...options.init, count: 1 });
+    const params = { collection, id, etag: this.random.id(), body, expiresAt: options.expiresAt, now: this.clock.now() };
+    return this.statements.increment.get(params)!.count;
   }
 
   async delete(collection: Collection, id: string, options: Pick<WriteOptions, 'ifMatch'> = {}): Promise<boolean> {

@@ -34,6 +34,13 @@ export interface DocumentStore {
   get<T>(collection: Collection, id: string, options?: { readonly partition?: string }): Promise<StoredDocument<T> | undefined>;
   /** Returns the new etag; throws PreconditionFailedError when a condition fails. */
   put<T>(collection: Collection, id: string, value: T, options?: WriteOptions): Promise<string>;
+  /**
+   * Adds one to the `count` of a counter document in one atomic step of the
+   * store (no read-modify-write: parallel callers on any instance each get
+   * their own count), creating it as `{ count: 1, ...init }` with `expiresAt`
+   * when it is absent or expired. Returns the new count.
+   */
+  increment(collection: 'counters', id: string, options: { readonly expiresAt: number; readonly init?: object }): Promise<number>;
   /** Returns whether a live document was deleted; throws PreconditionFailedError when `ifMatch` fails. */
   delete(collection: Collection, id: string, options?: Pick<WriteOptions, 'ifMatch'>): Promise<boolean>;
   /** The live documents of a partition in id order (or the reverse), at most `limit`. */

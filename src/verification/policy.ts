@@ -68,6 +68,8 @@ export const policySchema = z
           .default(15),
         /** NIST SP 800-63B §3.2.2: never more than 100 consecutive failures without a human. */
         failuresBeforeHelpDesk: z.number().int().min(10).max(100).default(100),
+        /** How long a proof of an existing method allows changes to security info (ASVS 5.0 6.3; at most 10 minutes). */
+        stepUpMinutes: z.number().int().min(1).max(10).default(10),
       })
       .strict()
       .prefault({}),

@@ -1,4 +1,5 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import type { MethodKind } from './policy';
 
 /** Time comes in through this port so tests can freeze it. */
 export interface Clock {
@@ -31,12 +32,28 @@ export const cryptoRandom: Random = {
   id: () => randomUUID(),
 };
 
-/** Fixed-window counters shared by every instance (rate limits live in the store, never in memory). */
+/**
+ * The name of a document found by a keyed hash of a value (a phone number, a
+ * token), never by the value itself: `prefix` + the hash, under each key
+ * (SecretBox.keyedNames).
+ */
+export interface KeyedName {
+  /** Under each key, the primary's first: written under the first, found under any. */
+  readonly names: readonly string[];
+  /** The prefix and value, sealed under the primary key: kept in the document so `npm run rekey` can name it anew after a rotation. */
+  sealed(): string;
+}
+
+/**
+ * Fixed-window counters shared by every instance (rate limits live in the
+ * store, never in memory). A key made of a keyed hash counts under every
+ * encryption key, so a key rotation restarts no limit.
+ */
 export interface Counters {
   /** Takes one unit of `key` if fewer than `limit` were taken in the window ending at `windowEndsAt`. */
-  take(key: string, limit: number, windowEndsAt: number): Promise<boolean>;
+  take(key: string | KeyedName, limit: number, windowEndsAt: number): Promise<boolean>;
   /** Adds one to `key` (atomically, across instances) and returns the new count. */
-  increment(key: string, windowEndsAt: number): Promise<number>;
+  increment(key: string | KeyedName, windowEndsAt: number): Promise<number>;
 }
 
 /** Why a message or call could not be delivered. */
@@ -56,7 +73,7 @@ export type DeliveryFailure =
 
 export type DeliveryResult = { readonly ok: true } | { readonly ok: false; readonly failure: DeliveryFailure; readonly permanent: boolean };
 
-/** How codes, calls and notices reach people: Twilio and SMTP, or the dev outbox. */
+/** How texts, calls and emails reach people: Twilio and SMTP, or the dev outbox. */
 export interface CodeSender {
   sendSms(to: string, body: string): Promise<DeliveryResult>;
   sendEmail(to: string, subject: string, body: string): Promise<DeliveryResult>;
@@ -88,7 +105,7 @@ export interface AuditEvent {
     | 'escalation'
     | 'admin.action';
   readonly result: 'success' | 'failure';
-  /** The channel or route it happened through: msteams, sms, voice, admin... */
+  /** The channel or route it happened through: msteams, sms, voice, helpdesk, admin... */
   readonly via: string;
   readonly method?: string;
   /** Masked detail, e.g. "+1 ••• ••• 0123". */
@@ -97,4 +114,37 @@ export interface AuditEvent {
 
 export interface AuditLog {
   record(event: AuditEvent): Promise<void>;
+}
+
+/**
+ * Where a request came from: the channel, and whether its sender was proven
+ * by the channel (a Bot Framework token) or could be forged (the number a
+ * text claims to come from). The edge decides; the core only reads it.
+ */
+export interface Via {
+  readonly channel: string;
+  readonly verifiedSender: boolean;
+}
+
+/** Where a code or notice goes. */
+export interface Destination {
+  readonly channel: 'sms' | 'email';
+  /** E.164 number or email address. */
+  readonly address: string;
+}
+
+/** A change to someone's security info, as their change notice names it. */
+export type SecurityInfoChange =
+  | { readonly what: 'added' | 'changed' | 'removed'; readonly kind: MethodKind }
+  | { readonly what: 'defaultChanged' | 'reregistrationRequired' };
+
+/**
+ * What the core asks to be said to people. The words live on the delivery
+ * side (delivery/messages.ts); the core hands over only the facts.
+ */
+export interface Messenger {
+  sendCode(to: Destination, code: string, expiresInMinutes: number): Promise<DeliveryResult>;
+  /** Calls `to`; the outcome comes back through the webhooks of `callToken`. */
+  placeCall(to: string, call: { readonly callToken: string; readonly extension?: string }): Promise<DeliveryResult>;
+  notifyChange(to: Destination, change: SecurityInfoChange): Promise<DeliveryResult>;
 }

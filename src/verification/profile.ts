@@ -61,10 +61,10 @@ export type SecurityMethod = AuthenticatorAppMethod | PhoneMethod | EmailMethod 
 /** How a phone method signs in by default: a call, or a texted code. */
 export type PhoneVariant = 'call' | 'text';
 
-/** How a verification call ended without the # key. */
+/** How a verification call ended without the number being entered. */
 export type CallOutcome = 'noAnswer' | 'busy' | 'failed' | 'wrongKey' | 'hungUp';
 
-/** Where a code goes: a text, a call (press #), an email. */
+/** Where a code goes: a text, a call (enter the number the chat shows), an email. */
 export type CodeChannel = PhoneChannel | 'email';
 
 /** A phone or an email address being proven. */
@@ -78,12 +78,14 @@ export interface PendingCode {
   readonly channel: CodeChannel;
   /** A method this one replaces once proven (a changed number is a new binding). */
   readonly replaces?: string;
-  /** A registered phone being proven again (account recovery), not a new method. */
+  /** A registered method being proven again (a step-up before a change), not a new method. */
   readonly proves?: string;
   /** Keyed hash of the current code; a resend replaces it. */
   codeHash?: string;
   /** Voice: keyed hash of the token in the call's webhook URLs. */
   callTokenHash?: string;
+  /** Voice: keyed hash of the two digits the chat shows and the call asks for (number matching). */
+  matchHash?: string;
   callOutcome?: CallOutcome;
   readonly startedAt: number;
   expiresAt: number;
@@ -121,13 +123,15 @@ export interface SecurityInfoProfile {
     /** Wrong codes in a row, across every code and method; a success resets it. */
     consecutiveFailures: number;
     lockedUntil?: number;
-    /** Which failure counter in the store counts now; a success moves to the next one. */
+    /** Which attempt counters in the store count now; a success moves to the next ones. */
     epoch?: number;
+    /** When the current run of attempts started (the last success): its counters live that long. */
+    since?: number;
   };
   /** Where the last code or call went, and when: the resend cooldown outlives a voided challenge. */
   lastSend?: { readonly destination: string; readonly at: number };
-  /** Account recovery in progress (a lost authenticator app): what has been proven, and when. */
-  recovery?: Recovery;
+  /** When the person last proved possession of a registered method (step-up before changes). */
+  stepUp?: { readonly provenAt: number };
   /** A Temporary Access Pass a help-desk agent issued: only its keyed hash. */
   accessPass?: AccessPass;
 }
@@ -141,23 +145,6 @@ export interface AccessPass {
   readonly singleUse: boolean;
   /** Who issued it (an agent's name), for the audit log. */
   readonly issuedBy: string;
-}
-
-/**
- * Recovery of an account whose authenticator app is lost: possession of a
- * registered phone, then security questions. Answers are never kept; only
- * whether all of them were right so far.
- */
-export interface Recovery {
-  /** When a code texted to a registered phone came back by text, and which phone: recovery goes on from that number only. */
-  readonly phoneProvenAt: number;
-  readonly phone: string;
-  /** The questions asked, in order, and how many were answered. */
-  questionIds: string[];
-  answered: number;
-  allRight: boolean;
-  /** When every question was answered right. */
-  answersProvenAt?: number;
 }
 
 export function newProfile(person: {

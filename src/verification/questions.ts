@@ -118,13 +118,9 @@ export async function hashAnswer(questionId: string, answer: string): Promise<Se
   return { questionId, salt: salt.toString('base64'), hash: hash.toString('base64') };
 }
 
+/** Whether `answer` is the one registered: the check password reset makes (this bot never asks the questions). */
 export async function answerMatches(stored: SecurityAnswer, answer: string): Promise<boolean> {
   const expected = Buffer.from(stored.hash, 'base64');
   const actual = await scrypt(normaliseAnswer(answer), Buffer.from(stored.salt, 'base64'), expected.length, SCRYPT);
   return timingSafeEqual(expected, actual);
-}
-
-/** How many registered questions a check asks: two, or every one when fewer are registered. */
-export function questionsToCheck(method: { readonly answers: readonly unknown[] }): number {
-  return Math.min(2, method.answers.length);
 }

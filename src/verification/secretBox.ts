@@ -1,6 +1,8 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { DecryptionError } from '../kit/errors';
-import type { Random } from './ports';
+import type { KeyedName, Random } from './ports';
+
+export type { KeyedName };
 
 export interface EncryptionKey {
   readonly id: string;
@@ -10,12 +12,37 @@ export interface EncryptionKey {
 
 const IV_BYTES = 12; // 96-bit nonce, as NIST SP 800-38D recommends for GCM
 const VERSION = 'v1';
+/** What a sealed document name is bound to, so no other sealed value passes for one. */
+const NAME_CONTEXT = 'keyed-name v1';
+
+/** The keyed hashes of one value (worked out once), from which the names of its documents are made. */
+export class KeyedNames {
+  constructor(
+    private readonly hashes: readonly string[],
+    private readonly seal: (prefix: string) => string,
+  ) {}
+
+  of(prefix: string): KeyedName {
+    const seal = this.seal;
+    return { names: this.hashes.map((hash) => `${prefix}${hash}`), sealed: () => seal(prefix) };
+  }
+}
 
 /**
  * Seals secrets at rest with AES-256-GCM. The key id travels beside the
  * ciphertext so keys can rotate: the first key seals, every listed key opens.
  * The `context` (e.g. user and method id) is bound as additional data, so a
  * sealed value copied to another user or method does not open.
+ *
+ * Keyed hashes rotate the same way. A hash only compared (a code, a call
+ * token, a pass) carries its key id and checks under any listed key. A hash
+ * that names a document (a number's aliases, opt-out and counters) is looked
+ * for under every listed key, the primary's first, and written under the
+ * primary only ({@link KeyedName}); `npm run rekey` moves what an older key
+ * named, after which that key can go. One lookup key apart from the
+ * encryption keys would never need moving, but it could never be retired
+ * either: whoever learnt it with a key could test numbers against every
+ * later copy of the database.
  */
 export class SecretBox {
   private readonly keys: ReadonlyMap<string, Buffer>;
@@ -33,6 +60,12 @@ export class SecretBox {
     }
     this.active = active;
     this.keys = new Map(keys.map((k) => [k.id, k.key]));
+    if (this.keys.size !== keys.length) throw new Error('two keys have the same id');
+  }
+
+  /** The key that seals and names documents now. */
+  get primaryKeyId(): string {
+    return this.active.id;
   }
 
   seal(plaintext: Uint8Array, context: string): string {
@@ -52,7 +85,7 @@ export class SecretBox {
    * A stolen database alone cannot test guesses against it.
    */
   keyedHash(value: string): string {
-    return `${this.active.id}.${this.hmac(this.active.id, value).toString('base64url')}`;
+    return this.hashUnder(this.primaryKeyId, value);
   }
 
   /** Compares in constant time; false for anything malformed or under an unknown key. */
@@ -62,6 +95,24 @@ export class SecretBox {
     const expected = Buffer.from(mac, 'base64url');
     const actual = this.hmac(keyId, value);
     return expected.length === actual.length && timingSafeEqual(expected, actual);
+  }
+
+  /** The keyed hashes of `value` under every key (same form as {@link keyedHash}), for naming documents about it. */
+  keyedNames(value: string): KeyedNames {
+    return new KeyedNames(
+      [...this.keys.keys()].map((keyId) => this.hashUnder(keyId, value)),
+      (prefix) => this.seal(Buffer.from(JSON.stringify([prefix, value]), 'utf8'), NAME_CONTEXT),
+    );
+  }
+
+  /** The name a {@link KeyedName.sealed} value stands for, under the keys listed now. */
+  reopenName(sealed: string): KeyedName {
+    const [prefix, value] = JSON.parse(this.open(sealed, NAME_CONTEXT).toString('utf8')) as [string, string];
+    return this.keyedNames(value).of(prefix);
+  }
+
+  private hashUnder(keyId: string, value: string): string {
+    return `${keyId}.${this.hmac(keyId, value).toString('base64url')}`;
   }
 
   private hmac(keyId: string, value: string): Buffer {
@@ -88,5 +139,11 @@ export class SecretBox {
     } catch {
       throw new DecryptionError(`sealed value does not open with key "${keyId}" in this context`);
     }
+  }
+
+  /** The value sealed again under the primary key; undefined when it already is (so a rekey run twice does nothing). */
+  reseal(sealed: string, context: string): string | undefined {
+    if (sealed.split('.')[1] === this.primaryKeyId) return undefined;
+    return this.seal(this.open(sealed, context), context);
   }
 }

@@ -34,7 +34,7 @@ describe('Twilio delivery, through the real twilio SDK against a local double', 
     expect(request!.authorization).toBe(`Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`);
   });
 
-  it('places a call whose TwiML gathers one key and posts it to our public webhook', async () => {
+  it('places a call whose TwiML gathers the two digits of number matching and posts them to our public webhook', async () => {
     expect(await sender.placeCall('+12015550123', { callToken: 'dG9r.abc', greeting: 'Hello from Contoso.' })).toEqual({ ok: true });
     const [call] = double.calls();
     expect(call!.form).toMatchObject({
@@ -44,7 +44,7 @@ describe('Twilio delivery, through the real twilio SDK against a local double', 
       StatusCallbackMethod: 'POST',
     });
     const twiml = call!.form.Twiml!;
-    expect(twiml).toContain('<Gather numDigits="1" finishOnKey="" action="https://bot.contoso.com/api/voice/dG9r.abc" method="POST"');
+    expect(twiml).toContain('<Gather numDigits="2" finishOnKey="" action="https://bot.contoso.com/api/voice/dG9r.abc" method="POST"');
     expect(twiml).toContain('<Say>Hello from Contoso.</Say></Gather>');
   });
 

@@ -7,7 +7,7 @@ import { cryptoRandom, systemClock } from '../../src/verification/ports';
 import { appCodeFor } from '../support/authenticatorApp';
 import { type BotClient, TEAMS_USER } from '../support/botClient';
 import { BotFixture } from '../support/botFixture';
-import { cardOf, cardText, imageOf } from '../support/cards';
+import { cardOf, cardText, imageOf, matchNumberIn } from '../support/cards';
 import { FrozenClock } from '../support/clock';
 import { callTokenOf, lastCall } from '../support/outbox';
 import { decodeQrDataUri } from '../support/qr';
@@ -111,13 +111,14 @@ describe('"Call me" with Twilio configured (the real SDK against a local double)
     expect(logged.join('')).not.toContain(token.split('.')[1]!);
   });
 
-  it('the end of that call tells nothing new; # on a new call registers the phone, and the chat moves on by itself', async () => {
+  it('the end of that call tells nothing new; the number the chat shows, entered on a new call, registers the phone, and the chat moves on by itself', async () => {
     const before = bot.connector.received.length;
     expect((await webhook(statusUrl, { CallSid: 'CA1', CallStatus: 'completed' })).status).toBe(204);
     expect(bot.connector.received.length).toBe(before); // the wrong key was already told when it was pressed
 
     clock.advance(61_000);
-    await client.click('Call me again');
+    const again = await client.click('Call me again');
+    const match = matchNumberIn(cardOf(again.find((a) => cardOf(a))));
     const second = double.calls()[1]!;
     const secondGather = /action="([^"]+)"/.exec(second.form.Twiml!)![1]!;
     expect(secondGather).not.toBe(gatherUrl);
@@ -125,7 +126,7 @@ describe('"Call me" with Twilio configured (the real SDK against a local double)
     expect(await (await webhook(gatherUrl, { CallSid: 'CA1', Digits: '#' })).text()).toContain('no longer valid');
 
     const mark = bot.connector.received.length;
-    const response = await webhook(secondGather, { CallSid: 'CA2', Digits: '#' });
+    const response = await webhook(secondGather, { CallSid: 'CA2', Digits: match });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/xml');
     expect(await response.text()).toContain('<Say>Thank you. Your phone is verified. You can hang up now.</Say><Hangup/>');
@@ -149,7 +150,7 @@ describe('"Call me" in dev outbox mode', () => {
   afterAll(() => bot.stop());
 
   it('the documented dev route answers the call; the proactive "Call answered" reaches the chat', async () => {
-    await bot.client.click('Next', { country: 'US', number: '201 555 0123', method: 'voice' });
+    const calling = await bot.client.click('Next', { country: 'US', number: '201 555 0123', method: 'voice' });
     const call = lastCall(bot.outbox);
     const token = callTokenOf(call);
     // Without Twilio there is no signature to check: the real webhooks refuse everything.
@@ -161,7 +162,11 @@ describe('"Call me" in dev outbox mode', () => {
     expect(forged.status).toBe(403);
 
     const before = bot.connector.received.length;
-    const answered = await fetch(call.answerUrl!.replace(/^http:\/\/localhost:\d+/, bot.app.url), { method: 'POST' });
+    const answered = await fetch(call.answerUrl!.replace(/^http:\/\/localhost:\d+/, bot.app.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ digits: matchNumberIn(cardOf(calling.find((a) => cardOf(a)))) }),
+    });
     expect(await answered.json()).toEqual({ outcome: 'verified' });
     const proactive = bot.connector.received.slice(before);
     expect(cardText(cardOf(proactive[0]))).toContain('Call answered');

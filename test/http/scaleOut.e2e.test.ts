@@ -37,6 +37,7 @@ describe('two instances on one Cosmos DB store', () => {
       COSMOS_DATABASE: 'scale-out',
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
       LOG_LEVEL: 'debug',
+      ADMIN_API_KEY: 'scale-out-admin-key-for-tests',
     };
     const logs = new Writable({
       write(chunk, _enc, done) {
@@ -101,6 +102,27 @@ describe('two instances on one Cosmos DB store', () => {
     for (let i = 0; i < 5; i++) said.push(String(saidIn(await person.send({ text: wrong }))[0]));
     expect(said.slice(0, 4).map((t) => /(\d) tr/.exec(t)?.[1])).toEqual(['4', '3', '2', '1']);
     expect(said[4]).toMatch(/Too many wrong codes/);
+    expect(String((await person.send({ text: right }))[0]?.text)).not.toMatch(/registered/);
+  });
+
+  it('forty wrong codes sent at once, spread over both instances, are compared at most attemptsPerCode times (the audit log counts them)', async () => {
+    const user = { id: '29:scale-4', name: 'Scale Four', aadObjectId: 'aad-scale-4' };
+    connector.addMember({ ...user, userPrincipalName: 'scale.four@contoso.com' });
+    const person = alternating(user);
+    await person.open();
+    await person.click('Next');
+    await person.click('I want to set up a different method');
+    await person.click('Next', { method: 'phone' });
+    await person.click('Next', { country: 'US', number: '201 555 0126', method: 'sms' });
+    const right = lastTextedCode(outbox());
+    const wrong = right === '000000' ? '111111' : '000000';
+    // Forty turns of one person at once: each reads the same document, and the slower ones lose their save and run again.
+    await Promise.all(Array.from({ length: 40 }, () => person.post(person.activity({ text: wrong }))));
+    const audit = await fetch(`${apps[0]!.url}/api/admin/audit?user=scale.four@contoso.com`, {
+      headers: { authorization: 'Bearer scale-out-admin-key-for-tests' },
+    });
+    const { events } = (await audit.json()) as { events: Array<{ event: string }> };
+    expect(events.filter((e) => e.event === 'verification.failed')).toHaveLength(5);
     expect(String((await person.send({ text: right }))[0]?.text)).not.toMatch(/registered/);
   });
 

@@ -52,7 +52,7 @@ const samples: Record<CardName, object> = {
     ],
   },
   enterCode: { orgName: 'Contoso', steps, title: 'Phone', masked: '+1 ••• ••• 7890' },
-  calling: { orgName: 'Contoso', steps, masked: '+1 ••• ••• 7890', office: false },
+  calling: { orgName: 'Contoso', steps, masked: '+1 ••• ••• 7890', matchNumber: '47', office: false },
   methodRegistered: {
     orgName: 'Contoso',
     steps,
@@ -99,8 +99,6 @@ const samples: Record<CardName, object> = {
     ],
   },
   smsMenu: { orgName: 'Contoso', canRegister: true, hasApp: true },
-  smsQuestion: { number: 1, of: 2, question: 'What was the name of your first pet?' },
-  smsConfirm: { message: 'Remove Microsoft Authenticator?', confirm: 'Remove it' },
   smsCode: { masked: '+1 ••• ••• 0142' },
   ticket: {
     id: 'HD-261128-K7Q2',
@@ -117,6 +115,14 @@ const samples: Record<CardName, object> = {
     steps: ['Bot: [enterCode]', 'Person: [verify]', "Bot: That code didn't work."],
   },
   enterPass: { orgName: 'Contoso' },
+  proveItsYou: {
+    orgName: 'Contoso',
+    choices: [
+      { title: 'A code from Microsoft Authenticator', value: 'app:1' },
+      { title: 'A text to +1 ••• ••• 0123', value: 'text:2' },
+      { title: 'A Temporary Access Pass from the help desk', value: 'pass' },
+    ],
+  },
 };
 
 const renderer = new CardRenderer();

@@ -102,12 +102,23 @@ describe.each(adapters)('the store contract on %s', (_name, open) => {
     for (const loser of losers) expect((loser as PromiseRejectedResult).reason).toBeInstanceOf(PreconditionFailedError);
   });
 
-  it('concurrent increments through read-modify-write lose nothing', async () => {
+  it('concurrent takes of a limited counter let exactly the limit through', async () => {
     const counters = new StoreCounters(store);
     const key = `race:${fresh()}`;
-    const taken = await Promise.all(Array.from({ length: 12 }, () => counters.take(key, 10, clock.now() + 60_000)));
+    const taken = await Promise.all(Array.from({ length: 40 }, () => counters.take(key, 10, clock.now() + 60_000)));
     expect(taken.filter(Boolean)).toHaveLength(10);
     expect(await counters.take(key, 10, clock.now() + 60_000)).toBe(false);
+  });
+
+  it('an atomic increment gives each of forty parallel callers its own count, and starts anew once its window is over', async () => {
+    const id = `counter:${cryptoRandom.id()}@${clock.now()}`;
+    const counts = await Promise.all(
+      Array.from({ length: 40 }, () => store.increment('counters', id, { expiresAt: clock.now() + 1000, init: { tag: 'x' } })),
+    );
+    expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    expect((await store.get('counters', id))?.value).toEqual({ tag: 'x', count: 40 });
+    clock.advance(1000);
+    expect(await store.increment('counters', id, { expiresAt: clock.now() + 1000 })).toBe(1);
   });
 
   it('expiry is checked on read (no TTL sweep needed): expired reads as absent, can be created again, cannot be updated', async () => {

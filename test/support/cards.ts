@@ -47,10 +47,10 @@ export function fact(card: Card | undefined, title: string): string | undefined 
   return undefined;
 }
 
-/** The titles of a choice input's options. */
-export function choicesOf(card: Card | undefined, inputId: string): string[] {
+/** The titles (or values) of a choice input's options. */
+export function choicesOf(card: Card | undefined, inputId: string, field: 'title' | 'value' = 'title'): string[] {
   const input = nodes(card).find((n) => n.type === 'Input.ChoiceSet' && n.id === inputId);
-  return ((input?.choices as Array<{ title: string }>) ?? []).map((c) => c.title);
+  return ((input?.choices as Array<{ title: string; value: string }>) ?? []).map((c) => c[field]);
 }
 
 /**
@@ -63,4 +63,11 @@ export function saidIn(replies: Array<Partial<Activity>>): string[] {
     const notices = nodes(cardOf(reply)).find((n) => n.id === NOTICES_ID);
     return ((notices?.items as Node[] | undefined) ?? []).map((n) => String(n.text));
   });
+}
+
+/** The two digits a calling card asks the person to enter on the call (number matching), as they read it. */
+export function matchNumberIn(card: Card | undefined): string {
+  const digits = nodes(card).find((n) => n.type === 'TextBlock' && /^\d{2}$/.test(String(n.text ?? '')));
+  if (!digits) throw new Error('the card shows no number to enter');
+  return String(digits.text);
 }

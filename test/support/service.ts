@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DevOutbox } from '../../src/delivery/devOutbox';
+import { OutgoingMessages } from '../../src/delivery/messages';
 import { createLogger } from '../../src/kit/log';
 import { StoreAuditLog } from '../../src/storage/auditStore';
 import { StoreCounters } from '../../src/storage/counters';
 import { SqliteStore } from '../../src/storage/sqliteStore';
 import { defaultPolicy, type Policy } from '../../src/verification/policy';
-import { cryptoRandom } from '../../src/verification/ports';
+import { cryptoRandom, type Via } from '../../src/verification/ports';
 import { newProfile, type SecurityInfoProfile } from '../../src/verification/profile';
 import { SecretBox } from '../../src/verification/secretBox';
 import { VerificationService } from '../../src/verification/service';
@@ -30,7 +31,7 @@ export function setup(policy: Policy = defaultPolicy) {
     policy,
     issuer: 'Contoso',
     counters: new StoreCounters(store),
-    sender: outbox,
+    messenger: new OutgoingMessages(outbox, 'Contoso'),
     audit,
   });
   const profile = newProfile({ userId: 'aad:1', upn: 'adele@contoso.com', displayName: 'Adele Vance', role: 'employee' });
@@ -42,3 +43,8 @@ export function setup(policy: Policy = defaultPolicy) {
   };
   return { clock, secretBox, service, profile, appCode, outbox, store, audit };
 }
+
+/** Where test requests come from: a Bot Framework channel (sender proven), a text (sender claimed), the help desk. */
+export const TEAMS: Via = { channel: 'msteams', verifiedSender: true };
+export const BY_TEXT: Via = { channel: 'sms', verifiedSender: false };
+export const HELP_DESK: Via = { channel: 'helpdesk', verifiedSender: true };

@@ -1,6 +1,6 @@
 import { maskPhone, parsePhoneNumber } from '../../src/verification/phone';
 import { lastCall, lastTextedCode, readOutbox } from '../support/outbox';
-import { setup } from '../support/service';
+import { setup, TEAMS } from '../support/service';
 
 const US = { allowedCountries: ['US', 'GB'], channel: 'sms' as const };
 
@@ -59,11 +59,11 @@ describe('"Text me a code"', () => {
     const code = lastTextedCode(outbox.file);
     expect(JSON.stringify(profile)).not.toContain(code);
 
-    expect(await service.verifyCode(profile, code, 'test')).toMatchObject({
+    expect(await service.verifyCode(profile, code, TEAMS)).toMatchObject({
       status: 'verified',
       method: { kind: 'phone', e164: '+12015550123', verifiedBy: 'sms' },
     });
-    expect(await service.verifyCode(profile, code, 'test')).toEqual({ status: 'nothingPending' });
+    expect(await service.verifyCode(profile, code, TEAMS)).toEqual({ status: 'nothingPending' });
     expect(service.isComplete(profile)).toBe(false); // the app is still required
   });
 
@@ -71,21 +71,21 @@ describe('"Text me a code"', () => {
     const { service, profile, outbox, clock } = setup();
     await service.startPhone(profile, request);
     clock.advanceMinutes(5);
-    expect(await service.verifyCode(profile, lastTextedCode(outbox.file), 'test')).toEqual({ status: 'expired' });
+    expect(await service.verifyCode(profile, lastTextedCode(outbox.file), TEAMS)).toEqual({ status: 'expired' });
   });
 
   it('5 wrong entries kill the code, and a resend does not reset the count', async () => {
     const { service, profile, outbox, clock } = setup();
     await service.startPhone(profile, request);
     const wrong = () => (lastTextedCode(outbox.file) === '000000' ? '111111' : '000000');
-    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'wrong', attemptsLeft: 4 });
-    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'wrong', attemptsLeft: 3 });
+    expect(await service.verifyCode(profile, wrong(), TEAMS)).toEqual({ status: 'wrong', attemptsLeft: 4 });
+    expect(await service.verifyCode(profile, wrong(), TEAMS)).toEqual({ status: 'wrong', attemptsLeft: 3 });
     clock.advance(60_000);
     expect((await service.resendCode(profile)).status).toBe('sent');
-    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'wrong', attemptsLeft: 2 });
-    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'wrong', attemptsLeft: 1 });
-    expect(await service.verifyCode(profile, wrong(), 'test')).toEqual({ status: 'attemptsExhausted' });
-    expect(await service.verifyCode(profile, lastTextedCode(outbox.file), 'test')).toEqual({ status: 'nothingPending' });
+    expect(await service.verifyCode(profile, wrong(), TEAMS)).toEqual({ status: 'wrong', attemptsLeft: 2 });
+    expect(await service.verifyCode(profile, wrong(), TEAMS)).toEqual({ status: 'wrong', attemptsLeft: 1 });
+    expect(await service.verifyCode(profile, wrong(), TEAMS)).toEqual({ status: 'attemptsExhausted' });
+    expect(await service.verifyCode(profile, lastTextedCode(outbox.file), TEAMS)).toEqual({ status: 'nothingPending' });
     // Asking again for the same number does not wipe the count either.
     clock.advance(60_000);
     await service.startPhone(profile, request);
@@ -103,8 +103,8 @@ describe('"Text me a code"', () => {
     clock.advance(40_000);
     expect((await service.resendCode(profile)).status).toBe('sent');
     const second = lastTextedCode(outbox.file);
-    if (first !== second) expect((await service.verifyCode(profile, first, 'test')).status).toBe('wrong');
-    expect((await service.verifyCode(profile, second, 'test')).status).toBe('verified');
+    if (first !== second) expect((await service.verifyCode(profile, first, TEAMS)).status).toBe('wrong');
+    expect((await service.verifyCode(profile, second, TEAMS)).status).toBe('verified');
   });
 
   it('at most 10 texts or calls per person per day', async () => {
@@ -133,7 +133,7 @@ describe('"Text me a code"', () => {
   it('refuses a number already registered', async () => {
     const { service, profile, outbox } = setup();
     await service.startPhone(profile, request);
-    await service.verifyCode(profile, lastTextedCode(outbox.file), 'test');
+    await service.verifyCode(profile, lastTextedCode(outbox.file), TEAMS);
     expect(await service.startPhone(profile, request)).toEqual({ status: 'alreadyRegistered' });
   });
 });
@@ -141,18 +141,28 @@ describe('"Text me a code"', () => {
 describe('"Call me"', () => {
   const request = { number: '201 555 0123', country: 'US', channel: 'voice' as const };
 
-  it('places a call that says who is calling; # proves the phone; the token is the only key', async () => {
+  it('places a call that says who is calling and never the number; the number the chat shows proves the phone; the token is the only key', async () => {
     const { service, profile, outbox } = setup();
     const sent = await service.startPhone(profile, request);
-    expect(sent).toMatchObject({ status: 'sent', channel: 'voice' });
+    if (sent.status !== 'sent') throw new Error('not sent');
+    expect(sent).toMatchObject({ status: 'sent', channel: 'voice', matchNumber: expect.stringMatching(/^[1-9]\d$/) });
+    const match = sent.matchNumber!;
     const call = lastCall(outbox.file);
-    expect(call.body).toMatch(/This is Contoso.*press the pound key/);
+    expect(call.body).toMatch(/This is Contoso.*enter the two-digit number shown in your chat/);
+    expect(call.body).not.toContain(match);
     const token = decodeURIComponent(/calls\/([^/]+)\/answer/.exec(call.answerUrl!)![1]!);
-    expect(await service.answerCall(profile, `${token}x`, '#')).toEqual({ status: 'unknownCall' });
-    expect(await service.answerCall(profile, token, '#')).toEqual({ status: 'verified' });
-    if (sent.status !== 'sent') throw new Error();
+    expect(await service.answerCall(profile, `${token}x`, match)).toEqual({ status: 'unknownCall' });
+    expect(await service.answerCall(profile, token, match)).toEqual({ status: 'verified' });
     expect(service.challengeStatus(profile, sent.challengeId)).toMatchObject({ status: 'verified', method: { verifiedBy: 'voice' } });
-    expect(await service.answerCall(profile, token, '#')).toEqual({ status: 'unknownCall' });
+    expect(await service.answerCall(profile, token, match)).toEqual({ status: 'unknownCall' });
+  });
+
+  it('whoever answers cannot bind their phone by pressing #: only the number shown in the chat proves it', async () => {
+    const { service, profile, outbox } = setup();
+    await service.startPhone(profile, request);
+    const token = decodeURIComponent(/calls\/([^/]+)\/answer/.exec(lastCall(outbox.file).answerUrl!)![1]!);
+    expect(await service.answerCall(profile, token, '#')).toEqual({ status: 'wrongKey' });
+    expect(profile.methods).toHaveLength(0);
   });
 
   it('a wrong key, no answer or a busy line are recorded for the chat to tell', async () => {
@@ -160,7 +170,8 @@ describe('"Call me"', () => {
     const sent = await service.startPhone(profile, request);
     if (sent.status !== 'sent') throw new Error();
     const token = decodeURIComponent(/calls\/([^/]+)\/answer/.exec(lastCall(outbox.file).answerUrl!)![1]!);
-    expect(await service.answerCall(profile, token, '5')).toEqual({ status: 'wrongKey' });
+    const wrong = sent.matchNumber === '10' ? '11' : '10';
+    expect(await service.answerCall(profile, token, wrong)).toEqual({ status: 'wrongKey' });
     expect(service.challengeStatus(profile, sent.challengeId)).toEqual({ status: 'callEnded', outcome: 'wrongKey' });
     expect(service.recordCallEnd(profile, token, 'hungUp')).toBe(false); // the first ending stands
   });
@@ -170,6 +181,6 @@ describe('"Call me"', () => {
     await service.startPhone(profile, request);
     const token = decodeURIComponent(/calls\/([^/]+)\/answer/.exec(lastCall(outbox.file).answerUrl!)![1]!);
     clock.advanceMinutes(5);
-    expect(await service.answerCall(profile, token, '#')).toEqual({ status: 'unknownCall' });
+    expect(await service.answerCall(profile, token, '10')).toEqual({ status: 'unknownCall' });
   });
 });

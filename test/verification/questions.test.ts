@@ -1,5 +1,5 @@
 import { answerMatches, checkAnswers, hashAnswer, PREDEFINED_QUESTIONS, questionCatalogue } from '../../src/verification/questions';
-import { setup } from '../support/service';
+import { setup, TEAMS } from '../support/service';
 
 const catalogue = questionCatalogue([]);
 const picks = [
@@ -51,9 +51,9 @@ describe('security questions', () => {
 
   it('register through the service, never for admins', async () => {
     const { service, profile } = setup();
-    expect(await service.registerSecurityQuestions(profile, picks, 'test')).toEqual({ status: 'registered' });
+    expect(await service.registerSecurityQuestions(profile, picks, TEAMS)).toEqual({ status: 'registered' });
     expect(profile.methods.map((m) => m.kind)).toEqual(['securityQuestions']);
     const admin = { ...profile, userId: 'aad:admin', role: 'admin', methods: [] };
-    expect(await service.registerSecurityQuestions(admin, picks, 'test')).toEqual({ status: 'notAllowed' });
+    expect(await service.registerSecurityQuestions(admin, picks, TEAMS)).toEqual({ status: 'notAllowed' });
   });
 });

@@ -1,7 +1,7 @@
 import type { CodeSender } from '../../src/verification/ports';
 import type { SecurityInfoProfile } from '../../src/verification/profile';
 import { lastTextedCode, readOutbox } from '../support/outbox';
-import { setup } from '../support/service';
+import { setup, TEAMS } from '../support/service';
 
 const sms = { number: '201 555 0123', country: 'US', channel: 'sms' as const };
 const picks = [
@@ -17,7 +17,7 @@ describe('limits that hold under pressure', () => {
     const wrong = lastTextedCode(outbox.file) === '000000' ? '111111' : '000000';
     // Five turns that each loaded the same version of the profile, as parallel requests do.
     const copies: SecurityInfoProfile[] = Array.from({ length: 5 }, () => structuredClone(profile));
-    const results = await Promise.all(copies.map((copy) => service.verifyCode(copy, wrong, 'msteams')));
+    const results = await Promise.all(copies.map((copy) => service.verifyCode(copy, wrong, TEAMS)));
     expect(results.map((r) => r.status).sort()).toEqual(['attemptsExhausted', 'wrong', 'wrong', 'wrong', 'wrong']);
   });
 
@@ -25,13 +25,13 @@ describe('limits that hold under pressure', () => {
     const { service, profile, appCode } = setup();
     for (let i = 0; i < 10; i++) {
       if (!profile.pendingApp) service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
-      await service.verifyAuthenticatorApp(profile, appCode() === '000000' ? '111111' : '000000', 'msteams');
+      await service.verifyAuthenticatorApp(profile, appCode() === '000000' ? '111111' : '000000', TEAMS);
     }
-    expect(await service.registerSecurityQuestions(profile, picks, 'msteams')).toMatchObject({ status: 'locked' });
+    expect(await service.registerSecurityQuestions(profile, picks, TEAMS)).toMatchObject({ status: 'locked' });
     const fresh = setup();
     await fresh.service.startPhone(fresh.profile, sms);
-    await fresh.service.verifyCode(fresh.profile, '000000' === lastTextedCode(fresh.outbox.file) ? '111111' : '000000', 'msteams');
-    await fresh.service.registerSecurityQuestions(fresh.profile, picks, 'msteams');
+    await fresh.service.verifyCode(fresh.profile, '000000' === lastTextedCode(fresh.outbox.file) ? '111111' : '000000', TEAMS);
+    await fresh.service.registerSecurityQuestions(fresh.profile, picks, TEAMS);
     expect(fresh.profile.throttle.consecutiveFailures).toBe(1);
   });
 
@@ -39,7 +39,7 @@ describe('limits that hold under pressure', () => {
     const { service, profile, outbox, clock } = setup();
     await service.startPhone(profile, sms);
     const wrong = lastTextedCode(outbox.file) === '000000' ? '111111' : '000000';
-    for (let i = 0; i < 5; i++) await service.verifyCode(profile, wrong, 'msteams');
+    for (let i = 0; i < 5; i++) await service.verifyCode(profile, wrong, TEAMS);
     expect(profile.pendingCode).toBeUndefined();
     clock.advance(10_000);
     expect(await service.startPhone(profile, sms)).toEqual({ status: 'cooldown', retryInSeconds: 50 });
@@ -55,7 +55,7 @@ describe('limits that hold under pressure', () => {
     clock.advance(60_000);
     expect(await service.resendCode(profile)).toMatchObject({ status: 'deliveryFailed', permanent: false });
     outbox.sendSms = realSend;
-    expect((await service.verifyCode(profile, first, 'msteams')).status).toBe('verified');
+    expect((await service.verifyCode(profile, first, TEAMS)).status).toBe('verified');
   });
 });
 
@@ -63,12 +63,12 @@ describe('the service enforces what the role enables', () => {
   it('refuses kinds the role does not enable, a second one of a kind, and replacing a method of another kind', async () => {
     const { service, profile, appCode, outbox } = setup();
     const admin = { ...structuredClone(profile), role: 'admin' };
-    expect(await service.registerSecurityQuestions(admin, picks, 'msteams')).toEqual({ status: 'notAllowed' });
+    expect(await service.registerSecurityQuestions(admin, picks, TEAMS)).toEqual({ status: 'notAllowed' });
     await service.startEmail(profile, { address: 'adele@fabrikam.com' });
-    await service.verifyCode(profile, /\b(\d{6})\b/.exec(readOutbox(outbox.file).at(-1)!.body)![1]!, 'msteams');
+    await service.verifyCode(profile, /\b(\d{6})\b/.exec(readOutbox(outbox.file).at(-1)!.body)![1]!, TEAMS);
     expect(await service.startEmail(profile, { address: 'other@fabrikam.com' })).toEqual({ status: 'alreadyRegistered' });
     service.startAuthenticatorApp(profile, 'Microsoft Authenticator');
-    await service.verifyAuthenticatorApp(profile, appCode(), 'msteams');
+    await service.verifyAuthenticatorApp(profile, appCode(), TEAMS);
     const app = profile.methods.find((m) => m.kind === 'authenticatorApp')!;
     expect(await service.startPhone(profile, { ...sms, replaces: app.id })).toEqual({ status: 'notAllowed' });
   });
@@ -76,10 +76,10 @@ describe('the service enforces what the role enables', () => {
   it('a default set to what it already is changes nothing and tells no one', async () => {
     const { service, profile, outbox } = setup();
     await service.startPhone(profile, sms);
-    await service.verifyCode(profile, lastTextedCode(outbox.file), 'msteams');
+    await service.verifyCode(profile, lastTextedCode(outbox.file), TEAMS);
     const phone = profile.methods[0]!;
     const before = readOutbox(outbox.file).length;
-    expect(await service.setDefaultMethod(profile, phone.id, 'call', 'msteams')).toBe(true);
+    expect(await service.setDefaultMethod(profile, phone.id, 'call', TEAMS)).toEqual({ status: 'changed' });
     expect(readOutbox(outbox.file)).toHaveLength(before);
   });
 });

@@ -36,4 +36,42 @@ describe('secrets at rest', () => {
     expect(rotated.open(sealedBefore, 'c')).toEqual(secret);
     expect(rotated.seal(secret, 'c').split('.')[1]).toBe('new');
   });
+
+  it('names a value under every key, the primary first, as keyedHash writes it, and never in the clear', () => {
+    const [a, b] = [testKey('a'), testKey('b')];
+    const before = new SecretBox([a], cryptoRandom);
+    const rotated = new SecretBox([b, a], cryptoRandom);
+    const name = rotated.keyedNames('+12015550123').of('phone:');
+    expect(name.names).toEqual([
+      `phone:${new SecretBox([b], cryptoRandom).keyedHash('+12015550123')}`,
+      `phone:${before.keyedHash('+12015550123')}`,
+    ]);
+    expect(name.names.join()).not.toContain('2015550123');
+    expect(name.sealed()).not.toContain('2015550123');
+  });
+
+  it('a sealed name opens, after a rotation, to the names under the keys listed then', () => {
+    const [a, b] = [testKey('a'), testKey('b')];
+    const sealed = new SecretBox([a], cryptoRandom).keyedNames('+12015550123').of('texts:in:').sealed();
+    const rotated = new SecretBox([b, a], cryptoRandom);
+    expect(rotated.reopenName(sealed).names).toEqual(rotated.keyedNames('+12015550123').of('texts:in:').names);
+    expect(() => new SecretBox([b], cryptoRandom).reopenName(sealed)).toThrow('no key with id "a"');
+    expect(() => rotated.reopenName(rotated.seal(Buffer.from('["x:","y"]'), 'another context'))).toThrow(
+      expect.objectContaining({ code: 'decryption_failed' }),
+    );
+  });
+
+  it('seals again under the primary key only what an older key sealed', () => {
+    const [a, b] = [testKey('a'), testKey('b')];
+    const sealed = new SecretBox([a], cryptoRandom).seal(secret, 'c');
+    const rotated = new SecretBox([b, a], cryptoRandom);
+    const again = rotated.reseal(sealed, 'c')!;
+    expect(again.split('.')[1]).toBe('b');
+    expect(new SecretBox([b], cryptoRandom).open(again, 'c')).toEqual(secret);
+    expect(rotated.reseal(again, 'c')).toBeUndefined();
+  });
+
+  it('refuses two keys with one id (which of them would open?)', () => {
+    expect(() => new SecretBox([testKey('a'), testKey('a')], cryptoRandom)).toThrow('same id');
+  });
 });
