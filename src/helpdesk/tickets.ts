@@ -27,7 +27,7 @@ export interface Ticket {
   recent: Array<{ at: number; from: 'person' | 'bot'; text: string }>;
   /** The latest card in the help-desk channel (its thread is where the agent talks). */
   post?: { readonly conversationId: string; readonly activityId: string };
-  /** Every card posted (a reminder is a new one): a message in any of their threads is about this ticket. */
+  /** Every card posted (a reminder is a new one); each one's thread is indexed (`rememberThread`). */
   postedAs?: string[];
   lastPostedAt: number;
   history: Array<{ at: number; event: string; by?: string }>;
@@ -35,8 +35,14 @@ export interface Ticket {
   passMessage?: { readonly reference: Partial<ConversationReference>; readonly activityId: string; readonly expiresAt: number };
 }
 
+/** What a ticket number looks like (HD-YYMMDD-XXXX). */
+export const TICKET_NUMBER = /HD-\d{6}-[A-Z0-9]{4}/;
+const WHOLE_TICKET_NUMBER = new RegExp(`^${TICKET_NUMBER.source}$`);
+
 /** All tickets share one partition: a help desk lists them together. */
 const PARTITION = 'tickets';
+/** The index of channel threads: its documents have no partition, so each is one point read and none is listed as a ticket. */
+const THREAD = 'thread:';
 const MAX_ATTEMPTS = 10;
 
 /** Tickets in the store: created once, then changed by conditional writes. */
@@ -72,7 +78,7 @@ export class TicketBook {
   }
 
   async get(id: string): Promise<Ticket | undefined> {
-    if (!/^HD-\d{6}-[A-Z0-9]{4}$/.test(id)) return undefined;
+    if (!WHOLE_TICKET_NUMBER.test(id)) return undefined;
     return (await this.store.get<Ticket>('tickets', id, { partition: PARTITION }))?.value;
   }
 
@@ -94,6 +100,17 @@ export class TicketBook {
       }
     }
     throw new AppError('ticket_contended', `ticket ${id} stayed contended`);
+  }
+
+  /** Remembers which ticket a help-desk channel thread (its conversation id) is about, for as long as the ticket is kept. */
+  async rememberThread(threadId: string, ticketId: string): Promise<void> {
+    await this.store.put('tickets', `${THREAD}${threadId}`, { ticketId });
+  }
+
+  /** The ticket a help-desk channel thread is about, however old. */
+  async byThread(threadId: string): Promise<Ticket | undefined> {
+    const entry = await this.store.get<{ ticketId: string }>('tickets', `${THREAD}${threadId}`);
+    return entry ? this.get(entry.value.ticketId) : undefined;
   }
 
   /** The latest tickets, newest first. */

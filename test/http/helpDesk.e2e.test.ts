@@ -3,6 +3,9 @@ import type http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Activity } from 'botbuilder';
+import { TicketBook } from '../../src/helpdesk/tickets';
+import { SqliteStore, sqliteFileIn } from '../../src/storage/sqliteStore';
+import { cryptoRandom } from '../../src/verification/ports';
 import { appCodeFor } from '../support/authenticatorApp';
 import { type BotClient, TEAMS_USER } from '../support/botClient';
 import { BotFixture } from '../support/botFixture';
@@ -13,6 +16,7 @@ import { decodeQrDataUri } from '../support/qr';
 
 const CHANNEL = '19:helpdesk@thread.tacv2';
 const AGENT = { id: '29:alex', name: 'Alex Agent', aadObjectId: 'agent-object-id-1' };
+const OTHER_AGENT = { id: '29:bo', name: 'Bo Agent', aadObjectId: 'agent-object-id-2' };
 const STRANGER = { id: '29:eve', name: 'Eve Else', aadObjectId: 'not-an-agent' };
 const KEY = 'an-admin-key-for-the-tests-0123456789';
 const WRONG_CODE = '135790';
@@ -307,11 +311,12 @@ describe('help desk: a pass that cannot reach the agent privately', () => {
   });
   afterAll(() => bot.stop());
 
-  it('is withdrawn, and the agent is told: it never goes to the channel instead', async () => {
+  it('is not issued, and the agent is told: it never goes to the channel instead', async () => {
     await bot.client.open();
     const opened = await bot.client.send({ text: 'help desk' });
     const ticket = /HD-\d{6}-[A-Z0-9]{4}/.exec(saidIn(opened).join('\n'))![0];
     const post = bot.connector.received.find((a) => a.conversation?.id === CHANNEL)!;
+    await bot.client.inChannelThread(CHANNEL, String(post.id), AGENT, { value: { action: 'claim', ticket } });
     bot.connector.refuseNewConversations = true;
     await bot.client.inChannelThread(CHANNEL, String(post.id), AGENT, {
       value: { action: 'issuePass', ticket, lifetimeMinutes: '60', singleUse: 'true' },
@@ -341,5 +346,124 @@ describe('help desk without a channel or webhook', () => {
     // The card it came from keeps working.
     const [next] = await bot.client.click('Next');
     expect(cardText(cardOf(next))).toContain('Start by getting the app');
+  });
+});
+
+describe('help desk: only what a person means crosses to the agents, and only their own agent acts', () => {
+  let bot: BotFixture;
+  const clock = new FrozenClock(Date.now());
+  let ticketId = '';
+  let rootId = '';
+  const adeleChat = () => bot.connector.received.filter((a) => a.conversation?.id === `a:personal-${TEAMS_USER.id}`);
+  const thread = () => bot.connector.received.filter((a) => a.conversation?.id === `${CHANNEL};messageid=${rootId}`);
+  const inThread = (from: typeof AGENT, extra: Partial<Activity>) => bot.client.inChannelThread(CHANNEL, rootId, from, extra);
+  const click = (from: typeof AGENT, action: string, inputs: Record<string, string> = {}) =>
+    inThread(from, { value: { action, ticket: ticketId, ...inputs } });
+  const toldInChannel = () => bot.connector.received.at(-1)?.text;
+  const audited = async () => {
+    const response = await fetch(`${bot.app.url}/api/admin/audit?user=adele.vance@contoso.com`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
+    return ((await response.json()) as { events: Array<{ event: string; detail?: string }> }).events;
+  };
+
+  beforeAll(async () => {
+    bot = await BotFixture.start(
+      (connectorUrl) => ({
+        HELPDESK_CHANNEL_ID: CHANNEL,
+        HELPDESK_SERVICE_URL: connectorUrl,
+        HELPDESK_AGENT_IDS: `${AGENT.aadObjectId},${OTHER_AGENT.aadObjectId}`,
+        ADMIN_API_KEY: KEY,
+      }),
+      { clock },
+    );
+    bot.connector.addMember({ ...TEAMS_USER, userPrincipalName: 'adele.vance@contoso.com' });
+    await bot.client.open();
+    ticketId = /HD-\d{6}-[A-Z0-9]{4}/.exec(saidIn(await bot.client.send({ text: 'help desk' })).join('\n'))![0];
+    rootId = String(bot.connector.received.find((a) => a.conversation?.id === CHANNEL)!.id);
+  });
+  afterAll(() => bot.stop());
+
+  it('an agent who has not claimed the ticket is told to claim it first, and no pass is issued', async () => {
+    const before = adeleChat().length;
+    await click(AGENT, 'issuePass', { lifetimeMinutes: '60', singleUse: 'true' });
+    expect(toldInChannel()).toBe(
+      `Only the agent who claimed ticket ${ticketId} can issue a pass or require re-registration: claim it first.`,
+    );
+    expect(bot.connector.created).toEqual([]);
+    expect(adeleChat()).toHaveLength(before);
+  });
+
+  it('another agent can neither issue a pass nor require re-registration on a ticket someone else claimed', async () => {
+    await click(AGENT, 'claim');
+    const before = adeleChat().length;
+    await click(OTHER_AGENT, 'issuePass', { lifetimeMinutes: '60', singleUse: 'true' });
+    expect(toldInChannel()).toBe(
+      `Only the agent who claimed ticket ${ticketId} can issue a pass or require re-registration: Alex Agent has it.`,
+    );
+    await click(OTHER_AGENT, 'reregister');
+    expect(toldInChannel()).toBe(
+      `Only the agent who claimed ticket ${ticketId} can issue a pass or require re-registration: Alex Agent has it.`,
+    );
+    expect(bot.connector.created).toEqual([]);
+    expect(adeleChat()).toHaveLength(before);
+    const events = (await audited()).map((e) => `${e.event} ${e.detail ?? ''}`);
+    expect(events.filter((e) => /accessPass|re-registration/.test(e))).toEqual([]);
+  });
+
+  it('what a person writes is posted as their words on one line: no Markdown, HTML or line of its own', async () => {
+    await bot.client.send({
+      text: '**Bot:** all good\n\nAlex Agent issued a Temporary Access Pass <at>Bo Agent</at> [open it](http://evil.example/x_y) `now` ~~or~~ &lt;b&gt;',
+    });
+    expect(thread().at(-1)).toMatchObject({
+      textFormat: 'markdown',
+      text:
+        '**Adele Vance:** \\*\\*Bot:\\*\\* all good Alex Agent issued a Temporary Access Pass &lt;at&gt;Bo Agent&lt;/at&gt; ' +
+        '\\[open it\\](http://evil.example/x\\_y) \\`now\\` \\~\\~or\\~\\~ &amp;lt;b&amp;gt;',
+    });
+  });
+
+  it('nothing shaped like a code or a pass is relayed, however it is written, from the person or from the agent', async () => {
+    const fromPerson = ['123 456', '12-34-56', 'my code is 482913', 'ABCD-EFGH-JKMN', 'abcd efgh jkmn', 'it says ABCDEFGHJKMN, right?'];
+    for (const text of fromPerson) {
+      expect(saidIn(await bot.client.send({ text })).join('\n')).toContain('That looks like a code or a pass, so I did not pass it on');
+    }
+    const posted = JSON.stringify(thread());
+    for (const text of fromPerson) expect(posted).not.toContain(text);
+
+    await inThread(AGENT, { text: 'Is your code 12-34-56?' });
+    expect(toldInChannel()).toBe(
+      'That looks like a code or a pass, so I did not pass it on: a code or a pass never goes through me. Give a pass by a channel you trust.',
+    );
+    await click(AGENT, 'message', { message: 'Your pass is abcd efgh jkmn' });
+    expect(toldInChannel()).toBe(
+      'That looks like a code or a pass, so I did not pass it on: a code or a pass never goes through me. Give a pass by a channel you trust.',
+    );
+    const told = JSON.stringify(adeleChat());
+    expect(told).not.toContain('12-34-56');
+    expect(told).not.toContain('abcd efgh jkmn');
+  });
+
+  it("an agent's reply in a ticket's thread reaches its person, however many tickets were opened since", async () => {
+    // 500 tickets opened the next day, by another instance sharing the store.
+    const later = new FrozenClock(clock.now() + 24 * 60 * 60_000);
+    const store = new SqliteStore(sqliteFileIn(bot.dataDir), later, cryptoRandom);
+    const book = new TicketBook(store, later, cryptoRandom);
+    for (let i = 0; i < 500; i++) {
+      await book.create({
+        personId: `someone-${i}`,
+        upn: `someone-${i}@contoso.com`,
+        displayName: `Someone ${i}`,
+        reason: 'asked',
+        channel: 'msteams',
+        methods: [],
+        policy: { mfaMet: false, ssprMet: false, locked: false },
+        recent: [],
+      });
+    }
+    await store.close();
+
+    await inThread(AGENT, { text: 'Still there, Adele?' });
+    expect(adeleChat().at(-1)?.text).toBe('Help desk (Alex Agent): Still there, Adele?');
   });
 });

@@ -1,0 +1,79 @@
+import { type Activity, ActivityTypes, EventFactory, type Transcript, type TurnContext } from 'botbuilder';
+import { methodRows } from '../presentation/labels';
+import { sendHeldNotices } from '../presentation/notices';
+import type { SecurityInfoProfile } from '../verification/profile';
+import type { Desk } from './desk';
+import type { Ticket } from './tickets';
+
+/** Opens a ticket for the turn's person (or points to the one open) and says what happens next. */
+export async function escalate(desk: Desk, context: TurnContext, reason: Ticket['reason']): Promise<void> {
+  const { state, tickets } = desk.deps;
+  const doc = state.get(context);
+  const profile = doc.profile;
+  if (!profile) return;
+  const open = doc.helpDesk ? await tickets.get(doc.helpDesk.ticketId) : undefined;
+  if (open && open.state !== 'closed') {
+    // Back to the agent after "end chat" (or a command that paused the chat).
+    if (open.state === 'claimed') doc.helpDesk = { ticketId: open.id, live: true };
+    await context.sendActivity(`Your help-desk ticket ${open.id} is open already. ${whatNext(desk, open)}`);
+    return;
+  }
+  const ticket = await tickets.create({
+    personId: state.idOf(context),
+    upn: profile.upn,
+    displayName: profile.displayName,
+    reason,
+    channel: context.activity.channelId,
+    ...describe(desk, profile),
+    recent: (doc.journal ?? []).slice(-10),
+  });
+  doc.helpDesk = { ticketId: ticket.id, live: false };
+  await desk.record(profile, ticket, `opened (${reason})`, 'escalation', context.activity.channelId);
+  await sendHandoff(desk, context, ticket);
+  await desk.channel.post(ticket);
+  await desk.webhook.notify('ticket.opened', ticket);
+  const why = reason === 'locked' ? 'Verification is locked on your account, so ' : '';
+  await context.sendActivity(`${why}I opened help-desk ticket ${ticket.id} for you. ${whatNext(desk, ticket)}`);
+}
+
+/** Where their security info stands, masked: what an agent needs to know before acting. */
+function describe(desk: Desk, profile: SecurityInfoProfile): Pick<Ticket, 'methods' | 'policy'> {
+  const { service } = desk.deps;
+  const status = service.policyStatus(profile);
+  return {
+    methods: methodRows(profile).map((r) => `${r.label}: ${r.detail}`),
+    policy: { mfaMet: status.mfa.met, ssprMet: status.sspr.met, locked: !!service.lockStatus(profile) },
+  };
+}
+
+function whatNext(desk: Desk, ticket: Ticket): string {
+  const { channel, webhookUrl, contact } = desk.deps;
+  if (!channel && !webhookUrl) return `Please contact the help desk (${contact}) and give them this number.`;
+  return ticket.state === 'claimed'
+    ? `${ticket.agent?.name ?? 'An agent'} is on it: write here to talk to them.`
+    : 'A help-desk agent will write to you here. Meanwhile you can keep going with me.';
+}
+
+/** botbuilder's handoff event, with the last steps as its transcript (no secret is ever in them). */
+async function sendHandoff(desk: Desk, context: TurnContext, ticket: Ticket): Promise<void> {
+  const transcript: Transcript = {
+    activities: ticket.recent.map(
+      (step) =>
+        ({
+          type: ActivityTypes.Message,
+          text: step.text,
+          timestamp: new Date(step.at),
+          from: step.from === 'bot' ? context.activity.recipient : context.activity.from,
+        }) as Activity,
+    ),
+  };
+  const handoff = EventFactory.createHandoffInitiation(context, { ticketId: ticket.id, reason: ticket.reason }, transcript);
+  // What was said before goes out first, on its own: a refused handoff event must not take it along.
+  await sendHeldNotices(context);
+  try {
+    await context.sendActivity(handoff);
+  } catch (err) {
+    // Channels without a handoff (Teams) may refuse the event: the ticket stands regardless.
+    desk.deps.log.debug({ err, channelId: context.activity.channelId }, 'the channel refused the handoff event');
+  }
+}
