@@ -57,9 +57,9 @@ export class SmsGate {
 
     const { aliases, counters, secretBox, clock, orgName } = this.deps;
     // The number is never a key in the clear.
-    const numberKey = secretBox.keyedHash(number);
+    const numberNames = secretBox.keyedNames(number);
     const window = (Math.floor(clock.now() / TEN_MINUTES) + 1) * TEN_MINUTES;
-    const count = await counters.increment(`texts:in:${numberKey}`, window);
+    const count = await counters.increment(numberNames.of('texts:in:'), window);
     if (count > TEXTS_PER_TEN_MINUTES) {
       this.deps.log.warn({ count }, 'texts from one number over the limit');
       if (count === TEXTS_PER_TEN_MINUTES + 1) await context.sendActivity('Too many messages. Please wait 10 minutes, then try again.');
@@ -67,15 +67,16 @@ export class SmsGate {
     }
     // A webhook delivered twice (a retry, a replay) is one text.
     const day = (Math.floor(clock.now() / DAY) + 1) * DAY;
-    if (activity.id && !(await counters.take(`texts:id:${secretBox.keyedHash(activity.id)}`, 1, day + DAY))) {
+    if (activity.id && !(await counters.take(secretBox.keyedNames(activity.id).of('texts:id:'), 1, day + DAY))) {
       this.deps.log.warn('a text delivered twice ignored');
       return undefined;
     }
     const text = (activity.text ?? '').trim();
+    // Honoured at once though the sender may be forged: it stops only what the person did not ask for (delivery/optOuts.ts).
     if (STOP.test(text)) {
       await aliases.setOptedOut(number, true, clock.now());
       await context.sendActivity(
-        `You're unsubscribed from ${orgName} security info texts, sign-in codes included. Reply START to get them again.`,
+        `You're unsubscribed from ${orgName} security info texts. Only a code you ask for yourself will still be texted. Reply START to get all texts again.`,
       );
       return undefined;
     }
@@ -95,7 +96,7 @@ export class SmsGate {
     if (line.optedOut) return undefined;
     const sender = await this.identify(number, line.personId);
     // An unknown number hears from us once a day: replies cost, and texts from premium ranges would earn from them.
-    if (!sender && (await counters.take(`texts:unknown:${numberKey}`, 1, day))) {
+    if (!sender && (await counters.take(numberNames.of('texts:unknown:'), 1, day))) {
       await context.sendActivity(
         `${orgName} security info helps by text only from phones registered to an account. ` +
           `Say "security info" to us in Teams, or contact the help desk: ${this.deps.helpDesk}.`,

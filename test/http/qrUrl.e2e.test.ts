@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { BotClient } from '../support/botClient';
 import { BotFixture } from '../support/botFixture';
 import { cardOf, imageOf } from '../support/cards';
 import { decodeQrPng } from '../support/qr';
@@ -40,5 +41,22 @@ describe('QR_IMAGE_MODE=url: the QR code served by the bot', () => {
       .join('');
     expect(bytes).not.toContain('otpauth');
     expect(bytes).not.toContain(url.split('/').at(-1)!.replace('.png', ''));
+  });
+
+  it('stops a link the moment its card leaves the chat (Back, cancel), though it was never fetched', async () => {
+    const client = new BotClient(bot.app.url, bot.connector, { id: '29:qr-back', name: 'Quinn Back', aadObjectId: 'aad-qr-back' });
+    const qrLink = async () => String(imageOf(cardOf((await client.click('Next'))[0]))!.url);
+    await client.open();
+    await client.click('Next');
+    await client.click('Next');
+
+    const leftByBack = await qrLink();
+    await client.click('Back');
+    expect((await fetch(leftByBack)).status).toBe(404);
+
+    const cancelled = await qrLink();
+    expect(cancelled).not.toBe(leftByBack);
+    await client.send({ text: 'cancel' });
+    expect((await fetch(cancelled)).status).toBe(404);
   });
 });
