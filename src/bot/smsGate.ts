@@ -1,4 +1,5 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { SMS_HELP, SMS_START, SMS_STOP } from '../conversation/words';
 import type { Logger } from '../kit/log';
 import type { Directory } from '../state/directory';
 import type { Aliases } from '../storage/aliases';
@@ -11,10 +12,6 @@ export const TEXTS_PER_TEN_MINUTES = 20;
 const TEN_MINUTES = 10 * 60_000;
 const DAY = 24 * 60 * 60_000;
 
-// The carriers' keywords (CTIA); Twilio acts on the same ones.
-const STOP = /^(stop|stopall|unsubscribe|cancel|end|quit|optout|revoke)$/i;
-const START = /^(start|unstop)$/i;
-const HELP = /^(help|info)$/i;
 const E164 = /^\+[1-9]\d{6,14}$/;
 
 export interface SmsGateDeps {
@@ -73,19 +70,19 @@ export class SmsGate {
     }
     const text = (activity.text ?? '').trim();
     // Honoured at once though the sender may be forged: it stops only what the person did not ask for (delivery/optOuts.ts).
-    if (STOP.test(text)) {
+    if (SMS_STOP.test(text)) {
       await aliases.setOptedOut(number, true, clock.now());
       await context.sendActivity(
         `You're unsubscribed from ${orgName} security info texts. Only a code you ask for yourself will still be texted. Reply START to get all texts again.`,
       );
       return undefined;
     }
-    if (START.test(text)) {
+    if (SMS_START.test(text)) {
       await aliases.setOptedOut(number, false, clock.now());
       await context.sendActivity(`You're subscribed to ${orgName} security info texts again. Reply MENU to see what I can do.`);
       return undefined;
     }
-    if (HELP.test(text)) {
+    if (SMS_HELP.test(text)) {
       await context.sendActivity(
         `${orgName} security info: reply MENU for your options. Help desk: ${this.deps.helpDesk}. Reply STOP to stop texts.`,
       );

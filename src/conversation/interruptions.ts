@@ -1,11 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
 
-const HELP = /^(help|\?|what can you do\??)$/i;
-const CANCEL = /^(cancel|quit|exit|never ?mind)$/i;
-const START_OVER = /^(start over|restart|reset)$/i;
-/** What people say to reach a person. */
-export const HELP_DESK = /^(help ?desk|(talk|speak) to (a|an) (person|human|agent)|(a |an )?(human|agent|person)|i need help)$/i;
+import { CANCEL, HELP, HELP_DESK, START_OVER } from './words';
 
 export const HELP_TEXT = [
   'I help you set up your security info: the ways you prove who you are when you sign in or reset your password.',

@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogReason, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { Interruptions } from '../conversation/interruptions';
+import { ACCESS_PASS, MANAGE, MENU } from '../conversation/words';
 import { supportsCards } from '../presentation/channelPresenter';
 import { ACCESS_PASS_DIALOG, AccessPassDialog } from './accessPassDialog';
 import { AuthenticatorAppDialog } from './authenticatorAppDialog';
@@ -12,13 +13,6 @@ import { QuestionsDialog } from './questionsDialog';
 import { SMS_DIALOG, SmsDialog } from './smsDialog';
 import { StepUpDialog } from './stepUpDialog';
 import { WIZARD_DIALOG, WizardDialog, type WizardResult } from './wizardDialog';
-
-/** What people type to reach manage mode. */
-const MANAGE = /^(security info|my (security )?(info|methods)|manage( my security info)?|methods)$/i;
-/** What a person with a Temporary Access Pass says. */
-export const ACCESS_PASS = /^(temporary access pass|tap|(i have )?a (temporary )?(access )?pass)$/i;
-/** What texts say to see the menu. */
-const MENU = /^(menu|main menu)$/i;
 
 /**
  * The bottom of every person's dialog stack: a person whose security info

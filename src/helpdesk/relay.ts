@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { HELP_DESK } from '../conversation/interruptions';
+import { END_CHAT, HELP_DESK } from '../conversation/words';
 import type { PersonDocument } from '../state/personState';
 import { looksLikeCodeOrPass } from './codeOrPass';
 import type { Agent, HelpDeskDeps } from './deps';
@@ -8,7 +8,6 @@ import type { TeamsChannel } from './teamsChannel';
 import type { Ticket } from './tickets';
 
 /** What a person says to stop a live chat with an agent. */
-export const END_CHAT = /^end (the )?chat$/i;
 
 /** Told to a person whose message was kept from the agent. */
 const KEPT_FROM_AGENT =
