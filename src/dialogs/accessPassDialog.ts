@@ -1,4 +1,5 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import type { RedeemResult } from '../verification/accessPasses';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
 import { type DialogDeps, ROUTE_DIALOG, viaOf } from './deps';
 
@@ -35,24 +36,32 @@ export class AccessPassDialog extends CardFlowDialog<object> {
     const typed = reply.values.pass ?? '';
     if (!typed.trim()) return { say: 'Type the pass the help desk gave you.' };
     const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, viaOf(turn.context));
-    switch (result.status) {
-      case 'verified':
-        await turn.context.sendActivity("Thanks, your pass is accepted: verification is open again. Let's set up your security info.");
-        return { begin: ROUTE_DIALOG };
-      case 'wrong':
-        return result.attemptsLeft > 0
-          ? {
-              say: `That pass didn't work. Check it and try again (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left).`,
-            }
-          : { end: { stopped: true }, say: 'Too many wrong passes: that pass no longer works. Ask the help desk for a new one.' };
-      case 'notHere':
-        return {
-          end: { stopped: true },
-          say: 'A Temporary Access Pass works in Microsoft Teams only: open a chat with me there and say "temporary access pass".',
-        };
-      case 'expired':
-      case 'none':
-        return { end: { stopped: true }, say: 'You have no valid Temporary Access Pass. Ask the help desk for one (say "help desk").' };
+    if (result.status === 'verified') {
+      await turn.context.sendActivity("Thanks, your pass is accepted: verification is open again. Let's set up your security info.");
+      return { begin: ROUTE_DIALOG };
     }
+    const refusal = passRefusal(result);
+    return refusal.retry ? { say: refusal.say } : { end: { stopped: true }, say: refusal.say };
+  }
+}
+
+/** What a refused pass means to the person, and whether typing it again can help. */
+export function passRefusal(result: Exclude<RedeemResult, { status: 'verified' }>): { readonly say: string; readonly retry: boolean } {
+  switch (result.status) {
+    case 'wrong':
+      return result.attemptsLeft > 0
+        ? {
+            say: `That pass didn't work. Check it and try again (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left).`,
+            retry: true,
+          }
+        : { say: 'Too many wrong passes: that pass no longer works. Ask the help desk for a new one.', retry: false };
+    case 'notHere':
+      return {
+        say: 'A Temporary Access Pass works in Microsoft Teams only: open a chat with me there and say "temporary access pass".',
+        retry: false,
+      };
+    case 'expired':
+    case 'none':
+      return { say: 'You have no valid Temporary Access Pass. Ask the help desk for one (say "help desk").', retry: false };
   }
 }

@@ -2,6 +2,7 @@ import type { DialogContext } from 'botbuilder-dialogs';
 import { verbatim } from '../presentation/cards';
 import { kindLabel, methodDetail } from '../presentation/labels';
 import type { SecurityMethod } from '../verification/profile';
+import { passRefusal } from './accessPassDialog';
 import { lockedMessage } from './authenticatorAppDialog';
 import type { FlowTurn, Reply, Screen, Transition } from './cardFlowDialog';
 import { CodeChallengeDialog, type CodeData } from './codeChallengeDialog';
@@ -121,21 +122,9 @@ export class StepUpDialog extends CodeChallengeDialog<StepUpData> {
     const typed = reply.values.pass ?? '';
     if (!typed.trim()) return { say: 'Type the pass the help desk gave you.' };
     const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, viaOf(turn.context));
-    switch (result.status) {
-      case 'verified':
-        return this.proven();
-      case 'wrong':
-        return result.attemptsLeft > 0
-          ? {
-              say: `That pass didn't work. Check it and try again (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left).`,
-            }
-          : { back: true, say: 'Too many wrong passes: that pass no longer works. Ask the help desk for a new one.' };
-      case 'notHere':
-        return { back: true, say: 'A Temporary Access Pass works in Microsoft Teams only. Choose another way.' };
-      case 'expired':
-      case 'none':
-        return { back: true, say: 'You have no valid Temporary Access Pass. Choose another way, or say "help desk".' };
-    }
+    if (result.status === 'verified') return this.proven();
+    const refusal = passRefusal(result);
+    return refusal.retry ? { say: refusal.say } : { back: true, say: refusal.say };
   }
 
   private proven(): Transition {

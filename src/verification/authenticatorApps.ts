@@ -95,11 +95,9 @@ export class AuthenticatorApps {
     const secret = this.deps.secretBox.open(pending.sealedSecret, totpContext(profile.userId, pending.id));
     const check = checkTotp(secret, code, now);
     if (!check.valid) {
-      pending.wrongCodes = slot.code ?? pending.wrongCodes + 1;
-      const attemptsLeft = this.deps.policy.limits.attemptsPerCode - pending.wrongCodes;
-      if (attemptsLeft <= 0) profile.pendingApp = undefined;
-      const lockedNow = await this.throttle.failure(profile, slot, 'authenticatorApp', via);
-      return lockedNow ?? (attemptsLeft <= 0 ? { status: 'attemptsExhausted' } : { status: 'wrong', attemptsLeft });
+      return this.throttle.wrongCode(profile, slot, pending, 'authenticatorApp', via, () => {
+        profile.pendingApp = undefined;
+      });
     }
     const method: AuthenticatorAppMethod = {
       id: pending.id,

@@ -116,11 +116,9 @@ export class OutOfBandCodes {
       return slot;
     }
     if (!this.deps.secretBox.matchesKeyedHash(`${pending.id}:${code}`, pending.codeHash)) {
-      pending.wrongCodes = slot.code ?? pending.wrongCodes + 1;
-      const attemptsLeft = this.deps.policy.limits.attemptsPerCode - pending.wrongCodes;
-      if (attemptsLeft <= 0) profile.pendingCode = undefined;
-      const lockedNow = await this.throttle.failure(profile, slot, pending.methodKind, via);
-      return lockedNow ?? (attemptsLeft <= 0 ? { status: 'attemptsExhausted' } : { status: 'wrong', attemptsLeft });
+      return this.throttle.wrongCode(profile, slot, pending, pending.methodKind, via, () => {
+        profile.pendingCode = undefined;
+      });
     }
     return { status: 'verified', method: await this.complete(profile, pending, via) };
   }

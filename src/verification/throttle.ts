@@ -3,7 +3,7 @@ import type { Effects } from './effects';
 import type { MethodKind } from './policy';
 import type { Via } from './ports';
 import type { SecurityInfoProfile } from './profile';
-import type { LockedResult } from './results';
+import type { CodeResult, LockedResult } from './results';
 
 /** How long a run of failures is counted for at most (a success starts a new run). */
 const RUN_DAYS = 400;
@@ -106,6 +106,26 @@ export class Throttle {
 
   get attemptsPerCode(): number {
     return this.deps.policy.limits.attemptsPerCode;
+  }
+
+  /**
+   * A wrong code for a challenge in progress (a QR code, a texted code):
+   * counted on the challenge and the person; the last allowed one voids the
+   * challenge (`voidChallenge`).
+   */
+  async wrongCode(
+    profile: SecurityInfoProfile,
+    slot: Slot,
+    challenge: { wrongCodes: number },
+    kind: MethodKind,
+    via: Via,
+    voidChallenge: () => void,
+  ): Promise<CodeResult> {
+    challenge.wrongCodes = slot.code ?? challenge.wrongCodes + 1;
+    const attemptsLeft = this.attemptsPerCode - challenge.wrongCodes;
+    if (attemptsLeft <= 0) voidChallenge();
+    const locked = await this.failure(profile, slot, kind, via);
+    return locked ?? (attemptsLeft <= 0 ? { status: 'attemptsExhausted' } : { status: 'wrong', attemptsLeft });
   }
 
   /** Wrong comparisons the person has left before the current window locks them out. */

@@ -1,25 +1,8 @@
 import { Directory } from '../../src/state/directory';
-import { appCodeFor } from '../support/authenticatorApp';
-import { cardText, choicesOf, fact, imageOf, submitActions } from '../support/cards';
+import { cardText, choicesOf, fact, submitActions } from '../support/cards';
 import { Chat, cardsOf, textsOf } from '../support/chat';
 import { lastTextedCode, readOutbox } from '../support/outbox';
-import { decodeQrDataUri } from '../support/qr';
-
-/** A person who went through the whole default wizard: app, then phone by text. */
-async function enrolled(chat = new Chat()) {
-  await chat.open();
-  await chat.click('Next');
-  await chat.click('Next');
-  await chat.click('Next');
-  const uri = decodeQrDataUri(String(imageOf(chat.lastCard())!.url));
-  await chat.click('Next', { code: appCodeFor(uri, chat.clock.now()) });
-  await chat.click('Next', { country: 'US', number: '201 555 0123', method: 'sms' });
-  await chat.click('Next', { code: lastTextedCode(chat.outbox.file) });
-  await chat.click('Next');
-  await chat.click('Done');
-  chat.clock.advance(61_000);
-  return chat;
-}
+import { enrolled } from '../support/wizard';
 
 const lastEmailCode = (chat: Chat) =>
   /\b(\d{6})\b/.exec(
@@ -28,9 +11,16 @@ const lastEmailCode = (chat: Chat) =>
       .at(-1)!.body,
   )![1]!;
 
+/** Enrolled, a minute ago (past the resend cooldown, within the step-up). */
+async function enrolledAWhileAgo() {
+  const { chat } = await enrolled();
+  chat.clock.advance(61_000);
+  return chat;
+}
+
 describe('manage mode', () => {
   it('"security info" shows the methods masked, the default, and whether the policy is met', async () => {
-    const chat = await enrolled();
+    const chat = await enrolledAWhileAgo();
     const [overview] = cardsOf(await chat.send('security info'));
     const text = cardText(overview);
     expect(text).toContain('Your security info is set up');
@@ -51,12 +41,12 @@ describe('manage mode', () => {
   });
 
   it('a returning person gets the same overview instead of the wizard', async () => {
-    const chat = await enrolled();
+    const chat = await enrolledAWhileAgo();
     expect(cardText(cardsOf(await chat.send('hi'))[0])).toContain('Your security info is set up');
   });
 
   it('deleting the only authenticator app is refused with the reason; nothing changes', async () => {
-    const chat = await enrolled();
+    const chat = await enrolledAWhileAgo();
     await chat.send('my methods');
     const replies = await chat.click('Delete Authenticator app');
     expect(textsOf(replies)).toEqual([
@@ -66,7 +56,7 @@ describe('manage mode', () => {
   });
 
   it('deleting a method asks first and states the consequence; the change is told in chat, by text and in the audit log', async () => {
-    const chat = await enrolled();
+    const chat = await enrolledAWhileAgo();
     await chat.send('security info');
     // An email, then an alternate phone made the default.
     await chat.click('Add sign-in method');
@@ -125,7 +115,7 @@ describe('manage mode', () => {
   });
 
   it('changing a phone proves the new number first and replaces the old one', async () => {
-    const chat = await enrolled();
+    const chat = await enrolledAWhileAgo();
     await chat.send('security info');
     const [phoneCard] = cardsOf(await chat.click('Change Phone'));
     expect(cardText(phoneCard)).toContain('What phone number would you like to use?');
@@ -139,7 +129,7 @@ describe('manage mode', () => {
   });
 
   it('an office phone is called (never texted), with its extension', async () => {
-    const chat = await enrolled();
+    const chat = await enrolledAWhileAgo();
     await chat.send('security info');
     await chat.click('Add sign-in method');
     const [office] = cardsOf(await chat.click('Next', { method: 'officePhone' }));
@@ -152,7 +142,7 @@ describe('manage mode', () => {
   });
 
   it('security questions: each broken rule is explained, answers are never echoed or kept in the chat state', async () => {
-    const chat = await enrolled();
+    const chat = await enrolledAWhileAgo();
     await chat.send('security info');
     await chat.click('Add sign-in method');
     const [questions] = cardsOf(await chat.click('Next', { method: 'securityQuestions' }));
@@ -200,7 +190,7 @@ describe('the wizard follows the role', () => {
 
 describe('typed replies, as on a channel without cards', () => {
   it('a choice is picked by its number or its title, and a button keeps what it is for', async () => {
-    const chat = await enrolled();
+    const chat = await enrolledAWhileAgo();
     await chat.send('security info');
     await chat.send('add sign-in method');
     // 1 Authenticator app, 2 Alternate phone, 3 Office phone, 4 Email, 5 Security questions, then the buttons.

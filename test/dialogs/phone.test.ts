@@ -1,10 +1,9 @@
 import { CallResults } from '../../src/bot/callResults';
 import { createLogger } from '../../src/kit/log';
-import { appCodeFor } from '../support/authenticatorApp';
-import { cardText, choicesOf, fact, imageOf, matchNumberIn } from '../support/cards';
+import { cardText, choicesOf, fact, matchNumberIn } from '../support/cards';
 import { Chat, cardsOf, textsOf } from '../support/chat';
 import { callTokenOf, lastCall, lastTextedCode, readOutbox } from '../support/outbox';
-import { decodeQrDataUri } from '../support/qr';
+import { throughTheApp } from '../support/wizard';
 
 /** The call webhooks as the HTTP routes run them, waking this chat. */
 function callsFor(chat: Chat) {
@@ -19,21 +18,13 @@ function callsFor(chat: Chat) {
 }
 
 /** A new person through the app step (QR code, first code), up to the Phone card. */
-async function throughTheApp(chat: Chat) {
-  await chat.open();
-  await chat.click('Next');
-  await chat.click('Next');
-  await chat.click('Next');
-  const uri = decodeQrDataUri(String(imageOf(chat.lastCard())!.url));
-  return chat.click('Next', { code: appCodeFor(uri, chat.clock.now()) });
-}
 
 const US_NUMBER = { country: 'US', number: '(201) 555-0123' };
 
 describe('the whole seed wizard: app, then phone', () => {
   it('by text: the code from the text message registers the phone, and Success lists both', async () => {
     const chat = new Chat();
-    const afterApp = await throughTheApp(chat);
+    const afterApp = (await throughTheApp(chat)).replies;
     expect(textsOf(afterApp)).toContain('Your code was accepted: Microsoft Authenticator is registered.');
     const [phone] = cardsOf(afterApp);
     expect(cardText(phone)).toContain('✓ App');
@@ -58,7 +49,7 @@ describe('the whole seed wizard: app, then phone', () => {
 
   it('by call: entering the number the chat shows moves the chat on by itself to "Call answered"', async () => {
     const chat = new Chat();
-    await throughTheApp(chat);
+    (await throughTheApp(chat)).replies;
     const [calling] = cardsOf(await chat.click('Next', { ...US_NUMBER, method: 'voice' }));
     expect(cardText(calling)).toContain("We're calling +1 ••• ••• 0123 now.");
     const call = lastCall(chat.outbox.file);
@@ -73,7 +64,7 @@ describe('the whole seed wizard: app, then phone', () => {
 
   it('a call not answered, or answered with another key, is told in the chat with what to do next', async () => {
     const chat = new Chat();
-    await throughTheApp(chat);
+    (await throughTheApp(chat)).replies;
     await chat.click('Next', { ...US_NUMBER, method: 'voice' });
     const calls = callsFor(chat);
     const before = chat.adapter.shown.length;
@@ -123,7 +114,7 @@ describe('a phone first, through "I want to set up a different method"', () => {
 describe('bad input on the phone step', () => {
   async function atPhone() {
     const chat = new Chat();
-    await throughTheApp(chat);
+    (await throughTheApp(chat)).replies;
     return chat;
   }
 

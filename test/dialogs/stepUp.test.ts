@@ -1,24 +1,14 @@
 import { appCodeFor } from '../support/authenticatorApp';
-import { cardText, choicesOf, imageOf } from '../support/cards';
-import { Chat, cardsOf, textsOf } from '../support/chat';
+import { cardText, choicesOf } from '../support/cards';
+import { cardsOf, textsOf } from '../support/chat';
 import { lastTextedCode, readOutbox } from '../support/outbox';
-import { decodeQrDataUri } from '../support/qr';
+import { enrolled } from '../support/wizard';
 
-/** A person who went through the wizard (app, phone by text), then left their laptop unlocked for a quarter of an hour. */
+/** A person who went through the wizard, then left their laptop unlocked for a quarter of an hour. */
 async function enrolledAndAway() {
-  const chat = new Chat();
-  await chat.open();
-  await chat.click('Next');
-  await chat.click('Next');
-  await chat.click('Next');
-  const uri = decodeQrDataUri(String(imageOf(chat.lastCard())!.url));
-  await chat.click('Next', { code: appCodeFor(uri, chat.clock.now()) });
-  await chat.click('Next', { country: 'US', number: '201 555 0123', method: 'sms' });
-  await chat.click('Next', { code: lastTextedCode(chat.outbox.file) });
-  await chat.click('Next');
-  await chat.click('Done');
-  chat.clock.advanceMinutes(15);
-  return { chat, uri };
+  const enrolment = await enrolled();
+  enrolment.chat.clock.advanceMinutes(15);
+  return enrolment;
 }
 
 describe('"First, prove it\'s you" before a change, in chat', () => {

@@ -66,6 +66,15 @@ describe('two instances on one Cosmos DB store', () => {
 
   const outbox = () => path.join(dataDir, 'outbox.jsonl');
 
+  /** From the first contact to a code texted to `number` (the phone step, chosen as a different method). */
+  async function toThePhoneCode(person: BotClient, number: string) {
+    await person.open();
+    await person.click('Next');
+    await person.click('I want to set up a different method');
+    await person.click('Next', { method: 'phone' });
+    await person.click('Next', { country: 'US', number, method: 'sms' });
+  }
+
   it('runs the whole wizard with every turn on the other instance, one store read and at most one write per ordinary turn', async () => {
     const person = alternating({ id: '29:scale-1', name: 'Scale One', aadObjectId: 'aad-scale-1' });
     costs.length = 0;
@@ -91,11 +100,7 @@ describe('two instances on one Cosmos DB store', () => {
 
   it('the wrong-code limit holds across instances: the 5th wrong code kills the code, whichever instance sees it', async () => {
     const person = alternating({ id: '29:scale-2', name: 'Scale Two', aadObjectId: 'aad-scale-2' });
-    await person.open();
-    await person.click('Next');
-    await person.click('I want to set up a different method');
-    await person.click('Next', { method: 'phone' });
-    await person.click('Next', { country: 'US', number: '201 555 0124', method: 'sms' });
+    await toThePhoneCode(person, '201 555 0124');
     const right = lastTextedCode(outbox());
     const wrong = right === '000000' ? '111111' : '000000';
     const said: string[] = [];
@@ -109,11 +114,7 @@ describe('two instances on one Cosmos DB store', () => {
     const user = { id: '29:scale-4', name: 'Scale Four', aadObjectId: 'aad-scale-4' };
     connector.addMember({ ...user, userPrincipalName: 'scale.four@contoso.com' });
     const person = alternating(user);
-    await person.open();
-    await person.click('Next');
-    await person.click('I want to set up a different method');
-    await person.click('Next', { method: 'phone' });
-    await person.click('Next', { country: 'US', number: '201 555 0126', method: 'sms' });
+    await toThePhoneCode(person, '201 555 0126');
     const right = lastTextedCode(outbox());
     const wrong = right === '000000' ? '111111' : '000000';
     // Forty turns of one person at once: each reads the same document, and the slower ones lose their save and run again.
@@ -128,11 +129,7 @@ describe('two instances on one Cosmos DB store', () => {
 
   it('the resend cooldown and the daily cap hold across instances', async () => {
     const person = alternating({ id: '29:scale-3', name: 'Scale Three', aadObjectId: 'aad-scale-3' });
-    await person.open();
-    await person.click('Next');
-    await person.click('I want to set up a different method');
-    await person.click('Next', { method: 'phone' });
-    await person.click('Next', { country: 'US', number: '201 555 0125', method: 'sms' });
+    await toThePhoneCode(person, '201 555 0125');
     clock.advance(30_000);
     expect((await person.click('Resend code'))[0]?.text).toBe('Please wait 30 seconds before asking for another code or call.');
     let sent = 1;
