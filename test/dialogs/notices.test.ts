@@ -1,19 +1,13 @@
 import { type Activity, CardFactory, InputHints, TestAdapter } from 'botbuilder';
 import { holdNotices, sendHeldNotices } from '../../src/presentation/notices';
-import { appCodeFor } from '../support/authenticatorApp';
-import { cardOf, cardText, imageOf, nodes } from '../support/cards';
+import { cardOf, cardText, nodes } from '../support/cards';
 import { appOnlyPolicy, Chat } from '../support/chat';
-import { decodeQrDataUri } from '../support/qr';
+import { throughTheApp } from '../support/wizard';
 
 describe('what the bot says just before a card', () => {
   it('is shown at the top of that card, as one message', async () => {
     const chat = new Chat({ policy: appOnlyPolicy });
-    await chat.open();
-    await chat.click('Next');
-    await chat.click('Next');
-    await chat.click('Next');
-    const uri = decodeQrDataUri(String(imageOf(chat.lastCard())!.url));
-    const replies = await chat.click('Next', { code: appCodeFor(uri, chat.clock.now()) });
+    const { replies } = await throughTheApp(chat);
     expect(replies).toHaveLength(1);
     const card = cardOf(replies[0])!;
     const [first] = card.body as Array<Record<string, unknown>>;
