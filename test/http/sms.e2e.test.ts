@@ -208,6 +208,14 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
     await teams.click('Done', { question1: 'q13', answer1: 'Rex', question2: 'q15', answer2: 'Lyon', question3: 'q3', answer3: 'Fiesta' });
     clock.advance(30 * 60_000);
 
+    // Someone texting from the number the directory has for her (a sender anyone can forge) tries to register it: a proof first.
+    const outboxBefore = double.messages().length;
+    const fromDirectory = await text('+14255550100', 'menu');
+    const asked = await text('+14255550100', numberOf(fromDirectory.all, 'Register this phone'));
+    expect(asked.all).toContain("Before your security info changes, prove it's you.");
+    expect(asked.all).toContain('A code from Microsoft Authenticator');
+    expect(double.messages().slice(outboxBefore).some((m) => m.form.To === '+14255550100')).toBe(false);
+
     // Someone texting from her number (the sender of a text can be forged) says the app is lost.
     const menu = await text(ADELE_PHONE, 'menu');
     const lost = await text(ADELE_PHONE, numberOf(menu.all, 'I lost my authenticator app'));
