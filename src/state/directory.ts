@@ -30,7 +30,7 @@ export class Directory {
     return this.byUpn.get(upn.trim().toLowerCase());
   }
 
-  /** Whose phone on file this is (for texts from a number, DESIGN §3); a number on file for two people is no one's. */
+  /** Whose phone on file this is (for texts from a number, docs/design.md §3); a number on file for two people is no one's. */
   findByPhone(e164: string): DirectoryEntry | undefined {
     const owners = [...this.byUpn.values()].filter((entry) => entry.phones.includes(e164));
     return owners.length === 1 ? owners[0] : undefined;

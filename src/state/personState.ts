@@ -10,7 +10,7 @@ import type { SecurityInfoProfile } from '../verification/profile';
  * security-info profile, their dialog stack per channel, and where to reach
  * them proactively. A personal chat or an SMS thread belongs to one person, so
  * a turn costs one read at its start and at most one conditional write at its
- * end (DESIGN §7), instead of botbuilder's usual three reads and three writes.
+ * end (docs/design.md §7), instead of botbuilder's usual three reads and three writes.
  */
 export interface PersonDocument {
   profile?: SecurityInfoProfile;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 
-/** Every kind of method (DESIGN §2). */
+/** Every kind of method (docs/design.md §2). */
 export const METHOD_KINDS = ['authenticatorApp', 'phone', 'alternatePhone', 'officePhone', 'email', 'securityQuestions'] as const;
 export const methodKind = z.enum(METHOD_KINDS);
 
 /** Methods that prove who someone is at sign-in (MFA); the rest serve password reset only. */
 export const MFA_KINDS: readonly MethodKind[] = ['authenticatorApp', 'phone', 'alternatePhone', 'officePhone'];
-/** Methods password reset (SSPR) accepts (DESIGN §2: alternate and office phones are for MFA). */
+/** Methods password reset (SSPR) accepts (docs/design.md §2: alternate and office phones are for MFA). */
 export const SSPR_KINDS: readonly MethodKind[] = ['authenticatorApp', 'phone', 'email', 'securityQuestions'];
 
 export type MethodKind = z.infer<typeof methodKind>;
@@ -43,7 +43,7 @@ const rolePolicy = z
 
 /**
  * The policy: per role, what is enabled and required; for everyone, the
- * numbers of DESIGN §5. Numbers may only be tightened from the defaults
+ * numbers of docs/design.md §5. Numbers may only be tightened from the defaults
  * (NIST SP 800-63B-4, OWASP ASVS 5.0 V6), so the bounds below are the defaults.
  */
 export const policySchema = z
@@ -58,7 +58,7 @@ export const policySchema = z
         appEnrollmentMinutes: z.number().int().min(1).max(15).default(15),
         /** Wrong codes for one challenge before it is void (ASVS 5.0 V6). */
         attemptsPerCode: z.number().int().min(1).max(5).default(5),
-        /** Consecutive failures across codes that lock verification (NIST SP 800-63B §3.2.2). */
+        /** Consecutive failures across codes that lock verification (NIST SP 800-63B-4 §3.2.2). */
         lockoutThreshold: z.number().int().min(3).max(10).default(10),
         lockoutMinutes: z
           .number()
@@ -66,7 +66,7 @@ export const policySchema = z
           .min(15)
           .max(24 * 60)
           .default(15),
-        /** NIST SP 800-63B §3.2.2: never more than 100 consecutive failures without a human. */
+        /** NIST SP 800-63B-4 §3.2.2: never more than 100 consecutive failures without a human. */
         failuresBeforeHelpDesk: z.number().int().min(10).max(100).default(100),
         /** How long a proof of an existing method allows changes to security info (ASVS 5.0 6.3; at most 10 minutes). */
         stepUpMinutes: z.number().int().min(1).max(10).default(10),
@@ -76,7 +76,7 @@ export const policySchema = z
     /** Codes sent by text or email, and calls. (`prefault`: an absent section gets every field's default.) */
     codes: z
       .object({
-        /** NIST SP 800-63B §3.1.3.1: at most 10 minutes. */
+        /** NIST SP 800-63B-4 §3.1.3.2: at most 10 minutes. */
         lifetimeMinutes: z.number().int().min(1).max(10).default(5),
         callLifetimeMinutes: z.number().int().min(1).max(10).default(5),
         resendCooldownSeconds: z.number().int().min(60).max(3600).default(60),

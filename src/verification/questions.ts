@@ -82,7 +82,7 @@ function significantWords(question: string): string[] {
 }
 
 /**
- * Checks picks against the rules of DESIGN §5: the required number, known and
+ * Checks picks against the rules of docs/design.md §5: the required number, known and
  * distinct questions, answers of 3–40 characters, no answer twice, and no
  * answer that repeats words of its question. Returns the first problem.
  */

@@ -6,7 +6,7 @@ import { generateSync, generateURI, NobleCryptoPlugin, ScureBase32Plugin, verify
  */
 export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_DIGITS = 6;
-/** 160-bit secrets: RFC 4226 §4 R6 recommends it, NIST SP 800-63B §5.1.4.1 requires ≥ 112 bits. */
+/** 160-bit secrets: RFC 4226 §4 R6 recommends it, NIST SP 800-63B-4 §3.1.4.1 requires ≥ 112 bits. */
 export const TOTP_SECRET_BYTES = 20;
 
 const crypto = new NobleCryptoPlugin();
