@@ -31,22 +31,41 @@ export const settings = {
     doc: 'How Twilio and links reach this bot (webhook URLs are built from it and Twilio signatures are checked against it). Default `http://localhost:$PORT`',
   },
   DATA_DIR: { schema: z.string().trim().min(1).default('./data'), doc: 'SQLite file, dev outbox, dev encryption key' },
-  MicrosoftAppId: { schema: optional, doc: 'Bot Framework app id; empty = local unauthenticated mode (Emulator / Playground)' },
-  MicrosoftAppPassword: { schema: optional, doc: 'Bot Framework app secret (MultiTenant / SingleTenant)' },
+  NODE_ENV: {
+    schema: optional,
+    doc: '`production` refuses to start without MicrosoftAppId and its password (or `MicrosoftAppType=UserAssignedMSI`), ENCRYPTION_KEYS, and Twilio / SMTP for every method the policy enables that needs them',
+  },
+  MicrosoftAppId: {
+    schema: optional,
+    doc: 'Bot Framework app id; empty = local mode: unauthenticated, on 127.0.0.1 only, with the dev routes and the dev outbox (Emulator / Playground)',
+  },
+  MicrosoftAppPassword: {
+    schema: optional,
+    doc: 'Bot Framework app secret (MultiTenant / SingleTenant); required with MicrosoftAppId unless `MicrosoftAppType=UserAssignedMSI`',
+  },
   MicrosoftAppType: {
     schema: optionalOf(z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'])),
     doc: '`MultiTenant`, `SingleTenant` or `UserAssignedMSI`',
   },
   MicrosoftAppTenantId: { schema: optional, doc: 'Tenant of the bot registration (SingleTenant / UserAssignedMSI)' },
   ORG_NAME: { schema: z.string().trim().min(1).max(64).default('Contoso'), doc: 'Issuer in the otpauth URI and name on the cards' },
-  ALLOWED_TENANT_ID: { schema: optional, doc: 'When set, activities from other Entra tenants are refused' },
+  ALLOWED_TENANT_ID: {
+    schema: optional,
+    doc: 'When set, activities naming another Entra tenant (conversation.tenantId, channelData.tenant.id), and Teams activities naming none, are refused',
+  },
+  ALLOWED_CHANNELS: {
+    schema: optionalOf(
+      z.string().regex(/^[\w-]{1,64}(\s*,\s*[\w-]{1,64})*$/, 'must be channel ids separated by commas, e.g. webchat,directline'),
+    ),
+    doc: 'Channels served besides `msteams` and `sms` when MicrosoftAppId is set (comma-separated channel ids, e.g. `webchat`); local mode serves every channel',
+  },
   POLICY_FILE: {
     schema: optional,
     doc: 'Policy per role (YAML or JSON): enabled and required methods, limits, countries, domains. Default: the built-in policy',
   },
   ENCRYPTION_KEYS: {
     schema: optional,
-    doc: 'Keys for secrets at rest: `kid:base64key[,kid:base64key...]`, 32-byte keys, the first one encrypts. Default: a dev key generated into `DATA_DIR` (with a warning)',
+    doc: 'Keys for secrets at rest: `kid:base64key[,kid:base64key...]`, 32-byte keys, the first one encrypts. Required with NODE_ENV=production and with STORE=cosmos; otherwise default: a dev key generated into `DATA_DIR` (with a warning)',
   },
   STORE: { schema: z.enum(['sqlite', 'cosmos']).default('sqlite'), doc: '`sqlite` (a file in DATA_DIR) or `cosmos`' },
   COSMOS_ENDPOINT: {
@@ -122,7 +141,22 @@ export interface EncryptionKey {
   readonly key: Buffer;
 }
 
+/** Where a bot without MicrosoftAppId listens: no one else may reach an unauthenticated bot. */
+export const LOOPBACK = '127.0.0.1';
+
+/** The channels a bot with MicrosoftAppId serves without ALLOWED_CHANNELS. */
+const DEFAULT_CHANNELS = ['msteams', 'sms'] as const;
+
 export interface Config {
+  /**
+   * No MicrosoftAppId: requests are not authenticated, so the bot listens on
+   * loopback only and is the only mode with the dev routes and the dev outbox.
+   */
+  readonly localMode: boolean;
+  /** NODE_ENV=production: {@link checkStartable} refuses to start without real credentials, keys and senders. */
+  readonly production: boolean;
+  /** The interface to listen on: loopback in local mode, every interface otherwise. */
+  readonly host: string;
   readonly port: number;
   readonly publicBaseUrl: string;
   readonly dataDir: string;
@@ -134,6 +168,8 @@ export interface Config {
   };
   readonly orgName: string;
   readonly allowedTenantId?: string;
+  /** The channels served; absent in local mode, which serves every channel (Emulator, Playground, Web Chat). */
+  readonly allowedChannels?: ReadonlySet<string>;
   /** Empty when `ENCRYPTION_KEYS` is not set: the composition root then makes a dev key. */
   readonly encryptionKeys: readonly EncryptionKey[];
   readonly store: 'sqlite' | 'cosmos';
@@ -178,6 +214,14 @@ function parseKeys(value: string | undefined): EncryptionKey[] {
   });
 }
 
+/** The entries of a comma-separated setting. */
+function listOf(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
 /**
  * Reads and validates every setting. Throws a {@link ConfigError} naming the
  * first bad variable, so a bad value stops the start with a clear message.
@@ -193,9 +237,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const s = raw as Raw;
   if (s.STORE === 'cosmos' && !s.COSMOS_ENDPOINT) throw new ConfigError('COSMOS_ENDPOINT', 'is required when STORE=cosmos');
-  if (s.MicrosoftAppId && s.MicrosoftAppType !== 'UserAssignedMSI' && !s.MicrosoftAppPassword) {
-    throw new ConfigError('MicrosoftAppPassword', 'is required when MicrosoftAppId is set');
-  }
   if (s.SMTP_URL && !s.MAIL_FROM) throw new ConfigError('MAIL_FROM', 'is required when SMTP_URL is set');
   if (s.HELPDESK_CHANNEL_ID && !s.HELPDESK_SERVICE_URL) {
     throw new ConfigError('HELPDESK_SERVICE_URL', 'is required when HELPDESK_CHANNEL_ID is set');
@@ -205,7 +246,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).find((name) => !s[name]);
     throw new ConfigError(missing!, 'is required when any Twilio setting is set');
   }
+  const localMode = !s.MicrosoftAppId;
   return {
+    localMode,
+    production: s.NODE_ENV === 'production',
+    host: localMode ? LOOPBACK : '0.0.0.0',
     port: s.PORT,
     publicBaseUrl: (s.PUBLIC_BASE_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
     dataDir: path.resolve(s.DATA_DIR),
@@ -217,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     orgName: s.ORG_NAME,
     allowedTenantId: s.ALLOWED_TENANT_ID,
+    allowedChannels: localMode ? undefined : new Set([...DEFAULT_CHANNELS, ...listOf(s.ALLOWED_CHANNELS).map((c) => c.toLowerCase())]),
     encryptionKeys: parseKeys(s.ENCRYPTION_KEYS),
     store: s.STORE,
     cosmos:
@@ -243,13 +289,72 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         s.HELPDESK_CHANNEL_ID && s.HELPDESK_SERVICE_URL
           ? { conversationId: s.HELPDESK_CHANNEL_ID, serviceUrl: s.HELPDESK_SERVICE_URL }
           : undefined,
-      agentIds: (s.HELPDESK_AGENT_IDS ?? '')
-        .split(',')
-        .map((id) => id.trim())
-        .filter(Boolean),
+      agentIds: listOf(s.HELPDESK_AGENT_IDS),
       webhookUrl: s.HELPDESK_WEBHOOK_URL,
       repostMinutes: s.HELPDESK_REPOST_MINUTES,
     },
     logLevel: s.LOG_LEVEL,
   };
+}
+
+/** A setting (or settings) a start needs, and why. */
+interface Requirement {
+  readonly settings: readonly string[];
+  readonly why: string;
+}
+
+/** Every setting missing for a safe start, named on one line (a refusal is read in a deployment log). */
+export class MissingSettingsError extends ConfigError {
+  constructor(readonly missing: readonly Requirement[]) {
+    super(missing[0]!.settings[0]!, 'is missing');
+    // A ConfigError names one variable; this one names them all.
+    this.message = `missing ${missing.map((m) => `${m.settings.join(', ')} (${m.why})`).join('; ')}`;
+  }
+}
+
+/** Methods whose codes go by Twilio (texts and calls), and by SMTP. */
+const TWILIO_METHODS = ['phone', 'alternatePhone', 'officePhone'];
+const SMTP_METHODS = ['email'];
+
+/**
+ * Refuses a start that would not be safe, naming every missing setting at
+ * once: production without the bot's credentials, its own keys, or a sender
+ * for a method the policy enables (a code must never be written to a file
+ * there); the app's password with an app id; and Cosmos DB without shared
+ * keys (a dev key is per instance, so one instance could not open what
+ * another sealed).
+ */
+export function checkStartable(config: Config, enabledMethods: ReadonlySet<string>): void {
+  const missing: Requirement[] = [];
+  const { appId, appPassword, appType } = config.bot;
+  if (config.production && !appId) {
+    missing.push({ settings: ['MicrosoftAppId'], why: 'production serves authenticated Bot Framework requests only' });
+  }
+  if ((appId || config.production) && !appPassword && appType !== 'UserAssignedMSI') {
+    missing.push({ settings: ['MicrosoftAppPassword'], why: "the app's secret, or set MicrosoftAppType=UserAssignedMSI" });
+  }
+  if (appId && (appType === 'SingleTenant' || appType === 'UserAssignedMSI') && !config.bot.tenantId) {
+    missing.push({ settings: ['MicrosoftAppTenantId'], why: `the tenant of a ${appType} bot registration` });
+  }
+  if (config.encryptionKeys.length === 0 && (config.production || config.store === 'cosmos')) {
+    missing.push({
+      settings: ['ENCRYPTION_KEYS'],
+      why: config.production
+        ? 'production never makes a development key'
+        : 'with STORE=cosmos every instance must open the secrets another sealed',
+    });
+  }
+  if (config.production) {
+    const needSender = (settings: string[], methods: string[], by: string) => {
+      const enabled = methods.filter((m) => enabledMethods.has(m));
+      if (enabled.length === 0) return;
+      missing.push({
+        settings,
+        why: `the policy enables ${enabled.join(', ')}, whose codes go by ${by}: set them, or disable those methods in the policy`,
+      });
+    };
+    if (!config.twilio) needSender(['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'], TWILIO_METHODS, 'Twilio');
+    if (!config.smtp) needSender(['SMTP_URL', 'MAIL_FROM'], SMTP_METHODS, 'SMTP');
+  }
+  if (missing.length > 0) throw new MissingSettingsError(missing);
 }

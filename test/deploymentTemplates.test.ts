@@ -44,7 +44,7 @@ describe.each(templates)('deployment template %s', (file) => {
       if (/^secure/i.test(parameter.type)) expect(parameter.defaultValue).toBeUndefined();
       else expect(name).not.toMatch(/password|token|secret|key$/i);
     }
-    for (const secret of ['MicrosoftAppPassword', 'ENCRYPTION_KEYS', 'TWILIO_AUTH_TOKEN', 'ADMIN_API_KEY']) {
+    for (const secret of ['MicrosoftAppPassword', 'ENCRYPTION_KEYS', 'TWILIO_AUTH_TOKEN', 'SMTP_URL', 'ADMIN_API_KEY']) {
       const setting = appSettings().find((s) => s.name === secret);
       expect(setting?.value).toMatch(/@Microsoft\.KeyVault\(SecretUri=/);
     }
@@ -54,9 +54,14 @@ describe.each(templates)('deployment template %s', (file) => {
     expect(template.variables?.containers).toEqual([...COLLECTIONS]);
   });
 
+  it('runs the bot in production, so it refuses to start without its credentials, keys and senders', () => {
+    expect(appSettings()).toContainEqual({ name: 'NODE_ENV', value: 'production' });
+  });
+
   it('sets only settings the bot knows', () => {
     const names = appSettings().map((s) => s.name);
-    const platform = ['SCM_DO_BUILD_DURING_DEPLOYMENT', 'APPLICATIONINSIGHTS_CONNECTION_STRING'];
+    // NPM_CONFIG_INCLUDE: with NODE_ENV=production npm would leave out the compiler the build on the App Service needs.
+    const platform = ['SCM_DO_BUILD_DURING_DEPLOYMENT', 'NPM_CONFIG_INCLUDE', 'APPLICATIONINSIGHTS_CONNECTION_STRING'];
     expect(names.filter((n) => !platform.includes(n) && !(n in settings))).toEqual([]);
   });
 

@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
 import { buildManifest, packageTeamsApp } from '../scripts/packageTeams';
+import { runToExit } from './startup/support';
 
 // The schema comes from an npm package: nothing is downloaded when the test runs.
 const schema = JSON.parse(
@@ -53,5 +54,12 @@ describe('the Teams app package', () => {
       expect(a === 0 || (r === 255 && g === 255 && b === 255)).toBe(true);
     }
     expect(path.basename(file)).toBe('appPackage.zip');
+  });
+
+  it('`npm run package:teams` needs only the app id, not its password', async () => {
+    const { code, stdout, stderr } = await runToExit({ MicrosoftAppId: values.botId }, 'scripts/packageTeams.ts');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Teams app package: .*appPackage\.zip$/m);
   });
 });

@@ -6,7 +6,7 @@ import type { Logger } from '../kit/log';
 import { holdNotices } from '../presentation/notices';
 import type { PersonState } from '../state/personState';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
-import { describePerson, type Person, personIdOf, tenantOf } from './identity';
+import { describePerson, type Person, personIdOf, refusalOf, tenantsOf } from './identity';
 import type { SmsGate } from './smsGate';
 
 /** Where a turn keeps botbuilder-dialogs' memory-scope configuration (DialogStateManager reads it from there). */
@@ -27,6 +27,8 @@ export interface EnrollmentBotDeps {
   readonly trustClientNames?: boolean;
   /** When set, only this Entra tenant is served. */
   readonly allowedTenantId?: string;
+  /** When set (outside local mode), only these channels are served. */
+  readonly allowedChannels?: ReadonlySet<string>;
   /** Who the UPN belongs to already (a person first met by SMS), for one security info across channels. */
   readonly personOfUpn: (upn: string) => Promise<string | undefined>;
   /** What every text passes first: limits, STOP / START / HELP, and who the number belongs to. */
@@ -87,8 +89,14 @@ export class EnrollmentBot extends ActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     const { activity } = context;
-    if (this.deps.allowedTenantId && activity.channelId === 'msteams' && tenantOf(activity) !== this.deps.allowedTenantId) {
-      this.deps.log.warn({ channelId: activity.channelId, tenant: tenantOf(activity) }, 'activity from another tenant refused');
+    const refusal = refusalOf(activity, this.deps);
+    if (refusal === 'channel') {
+      // Silent: a channel nobody meant to serve gets nothing to probe.
+      this.deps.log.warn({ channelId: activity.channelId }, 'activity from a channel not served refused');
+      return;
+    }
+    if (refusal === 'tenant') {
+      this.deps.log.warn({ channelId: activity.channelId, tenants: tenantsOf(activity) }, 'activity from another tenant refused');
       if (activity.type === ActivityTypes.Message) {
         await context.sendActivity(`This assistant is only available to people of ${this.deps.orgName}.`);
       }
@@ -138,7 +146,7 @@ export class EnrollmentBot extends ActivityHandler {
     const doc = this.deps.state.get(context);
     if (!doc.profile) {
       const vouched = context.turnState.get(VOUCHED) as Person | undefined;
-      const person = vouched ?? (await describePerson(context, personIdOf(context.activity)!, this.deps.log));
+      const person = vouched ?? (await describePerson(context, personIdOf(context.activity)!, this.deps.log, !!this.deps.trustClientNames));
       const upnVerified = person.upnVerified || !!this.deps.trustClientNames;
       // A UPN vouched for (Teams' roster, the directory for a phone on file) finds this document from then on.
       const metBefore = person.upnVerified ? await this.deps.personOfUpn(person.upn) : undefined;

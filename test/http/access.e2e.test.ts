@@ -54,6 +54,18 @@ describe('who may talk to the bot', () => {
     expect(cardOf(connector.received.at(-1))).toBeDefined();
   });
 
+  it('with ALLOWED_TENANT_ID set, another tenant named in channelData is told no too, on any channel', async () => {
+    const app = await start({ ALLOWED_TENANT_ID: 'contoso-tenant' });
+    const before = connector.received.length;
+    const forged = { channelData: { tenant: { id: 'fabrikam-tenant' } } };
+    expect((await post(app, { ...message('contoso-tenant'), ...forged })).status).toBe(200);
+    expect((await post(app, { ...message('contoso-tenant'), channelId: 'webchat', ...forged })).status).toBe(200);
+    expect(saidIn(connector.received.slice(before))).toEqual([
+      'This assistant is only available to people of Contoso.',
+      'This assistant is only available to people of Contoso.',
+    ]);
+  });
+
   it('in Teams, a group chat or a team channel is told to use a personal chat, and gets no card', async () => {
     const app = await start({});
     const before = connector.received.length;

@@ -47,7 +47,28 @@ describe('the audit log, read by an admin', () => {
     expect(JSON.stringify(events)).not.toContain('2015550123');
   });
 
-  it('`npm run audit -- --user` prints the same from the data folder', async () => {
+  it('records each successful read in the log it read: who, what, when', async () => {
+    const before = Date.now();
+    expect((await get('?user=megan.bowen@contoso.com', KEY)).status).toBe(200);
+    const after = Date.now();
+    const response = await get('?user=megan.bowen@contoso.com', KEY);
+    const { events } = (await response.json()) as { events: Array<Record<string, unknown>> };
+    expect(events).toEqual([
+      {
+        at: expect.any(Number),
+        userId: 'admin api key',
+        upn: 'megan.bowen@contoso.com',
+        event: 'admin.action',
+        result: 'success',
+        via: 'admin',
+        detail: 'audit log read by admin api key',
+      },
+    ]);
+    expect(events[0]!.at).toBeGreaterThanOrEqual(before);
+    expect(events[0]!.at).toBeLessThanOrEqual(after);
+  });
+
+  it('`npm run audit -- --user` prints the same from the data folder, with the read above', async () => {
     const { stdout } = await run(
       process.execPath,
       [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/cli/audit.ts', '--user', 'adele.vance@contoso.com'],
@@ -57,8 +78,9 @@ describe('the audit log, read by an admin', () => {
       },
     );
     const lines = stdout.trim().split('\n');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^\S+Z {2}verification\.failed {2}failure {2}phone {2}- {2}via msteams$/);
     expect(lines[1]).toMatch(/method\.added {2}success {2}phone {2}\+1 ••• ••• 0123 {2}via msteams$/);
+    expect(lines[2]).toMatch(/admin\.action {2}success {2}- {2}audit log read by admin api key {2}via admin$/);
   });
 });

@@ -81,7 +81,7 @@ describe('the bot over HTTP, as Teams reaches it', () => {
       JSON.stringify({ channelId: 'msteams', from: { id: 'x' }, conversation: { id: 'y' } }),
       'application/json',
     ],
-    ['a form body', 400, 'type=message', 'application/x-www-form-urlencoded'],
+    ['a form body (messages take JSON only)', 415, 'type=message', 'application/x-www-form-urlencoded'],
     ['an unknown content type', 415, 'hello', 'text/plain'],
     ['an oversized body', 413, JSON.stringify({ type: 'message', text: 'x'.repeat(300 * 1024) }), 'application/json'],
   ])('refuses %s with %i, and the process stays up', async (_what, status, body, contentType) => {
