@@ -214,7 +214,12 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
     const asked = await text('+14255550100', numberOf(fromDirectory.all, 'Register this phone'));
     expect(asked.all).toContain("Before your security info changes, prove it's you.");
     expect(asked.all).toContain('A code from Microsoft Authenticator');
-    expect(double.messages().slice(outboxBefore).some((m) => m.form.To === '+14255550100')).toBe(false);
+    expect(
+      double
+        .messages()
+        .slice(outboxBefore)
+        .some((m) => m.form.To === '+14255550100'),
+    ).toBe(false);
 
     // Someone texting from her number (the sender of a text can be forged) says the app is lost.
     const menu = await text(ADELE_PHONE, 'menu');
