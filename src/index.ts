@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { CallResults } from './bot/callResults';
 import { EnrollmentBot } from './bot/enrollmentBot';
 import { SmsGate } from './bot/smsGate';
+import { replayed } from './bot/turnReplay';
 import { createServer } from './channels/server';
 import { type Config, checkStartable, HELPDESK_DEFAULTS, LOOPBACK, loadConfig } from './config';
 import { OutgoingMessages } from './delivery/messages';
@@ -100,7 +101,9 @@ export function composeServices(parts: ServiceParts) {
   // A STOP stops the texts we send on our own (SMS replies sent later, agents' messages, change notices), never a code the person asks for (delivery/optOuts.ts).
   const sender = honourOptOuts(parts.sender, aliases);
   const messenger = honourOptOutsInNotices(new OutgoingMessages(parts.sender, parts.orgName), aliases);
-  const service = new VerificationService({ clock, random, secretBox, policy, issuer: parts.orgName, counters, messenger, audit });
+  // Within a turn, what the core does that cannot be undone happens once, however often the turn runs (bot/turnReplay.ts).
+  const ports = replayed({ clock, random, counters, messenger, audit });
+  const service = new VerificationService({ ...ports, secretBox, policy, issuer: parts.orgName });
   const state = new PersonState(store, aliases);
   return { policy, audit, counters, aliases, sender, service, state };
 }
@@ -163,6 +166,7 @@ export function composeBot(parts: BotParts, services = composeServices(parts)) {
     sms: new SmsGate({ aliases, directory, counters, secretBox: parts.secretBox, clock, log, orgName, helpDesk: helpDeskConfig.contact }),
     helpDesk,
     isLocked: (profile) => !!service.lockStatus(profile),
+    clock,
   });
   return { ...services, bot, helpDesk };
 }

@@ -2,15 +2,23 @@ import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botb
 import { DialogSet, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import { MainDialogs } from '../dialogs/mainDialog';
 import type { HelpDesk } from '../helpdesk/helpDesk';
+import { PreconditionFailedError } from '../kit/errors';
 import type { Logger } from '../kit/log';
 import { holdNotices } from '../presentation/notices';
 import type { PersonState } from '../state/personState';
+import type { Clock } from '../verification/ports';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
 import { describePerson, type Person, personIdOf, refusalOf, tenantsOf } from './identity';
+import { PersonTurns } from './personTurns';
 import type { SmsGate } from './smsGate';
+import { TurnOutbox } from './turnOutbox';
+import { currentTurnReplay, TurnReplay, withTurnReplay } from './turnReplay';
 
 /** Where a turn keeps botbuilder-dialogs' memory-scope configuration (DialogStateManager reads it from there). */
 const MEMORY_SCOPES_KEY = 'DialogStateManagerConfiguration';
+
+/** How many times a turn runs at most when its saves keep losing to other turns of the same person. */
+const TURN_RUNS = 3;
 
 /** The event name of botbuilder's proactive continuation activity. */
 const CONTINUE_CONVERSATION = 'ContinueConversation';
@@ -37,6 +45,8 @@ export interface EnrollmentBotDeps {
   readonly helpDesk: HelpDesk;
   /** Whether verification is locked for the person (a new lock opens a ticket). */
   readonly isLocked: (profile: SecurityInfoProfile) => boolean;
+  /** The turn's time. */
+  readonly clock: Clock;
 }
 
 /** The directory's description of a person met by SMS, for their new profile. */
@@ -48,6 +58,8 @@ const VOUCHED = Symbol('vouchedPerson');
  */
 export class EnrollmentBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
+  /** One turn at a time per person on this instance: a double click waits for the first click's turn to be saved. */
+  private readonly turns = new PersonTurns();
   /** botbuilder-dialogs' memory-scope configuration, worked out in the first turn and given to every later one. */
   private memoryScopes: DialogStateManagerConfiguration | undefined;
 
@@ -129,16 +141,60 @@ export class EnrollmentBot extends ActivityHandler {
       this.deps.log.warn({ channelId: activity.channelId, type: activity.type }, 'activity without a sender ignored');
       return;
     }
-    const doc = await this.deps.state.load(context, personId);
-    // Met by SMS first, then in Teams: the Teams document holds the security info now.
-    if (doc.movedTo) await this.deps.state.load(context, doc.movedTo);
-    const sendNotices = holdNotices(context);
+    await this.turns.run(personId, () =>
+      withTurnReplay(new TurnReplay(this.deps.clock.now()), () => this.commitThenSpeak(context, personId)),
+    );
+  }
+
+  /**
+   * Runs the turn on the person's document and saves it; only then does what
+   * the turn said go out. A save lost to another turn of the same person
+   * (another instance) runs the turn again on fresh state, a few times at
+   * most; whatever the runs did that cannot be undone happens once (TurnReplay).
+   */
+  private async commitThenSpeak(context: TurnContext, personId: string): Promise<void> {
+    const notices = holdNotices(context);
+    const outbox = new TurnOutbox(context, this.deps.log);
+    let saved = false;
     try {
-      await super.run(context);
+      for (let run = 1; !saved; run++) {
+        const doc = await this.deps.state.load(context, personId);
+        // Met by SMS first, then in Teams: the Teams document holds the security info now.
+        if (doc.movedTo) await this.deps.state.load(context, doc.movedTo);
+        // A channel delivers again when unsure the first arrived: the repeat is the same turn, done already.
+        if (!this.deps.state.firstDelivery(context)) {
+          this.deps.log.info({ channelId: context.activity.channelId }, 'repeated delivery of an activity ignored');
+          saved = true;
+          return;
+        }
+        await super.run(context);
+        await notices.close();
+        try {
+          await this.deps.state.save(context);
+          saved = true;
+        } catch (err) {
+          if (!(err instanceof PreconditionFailedError) || run >= TURN_RUNS) throw err;
+          this.deps.log.info(
+            { channelId: context.activity.channelId, run },
+            'turn lost its save to another; running it again on fresh state',
+          );
+          notices.discard();
+          notices.reopen();
+          outbox.discard();
+          this.deps.state.forget(context);
+          currentTurnReplay()?.rerun();
+        }
+      }
     } finally {
-      await sendNotices();
+      // A turn that failed said nothing: the error handler speaks for it.
+      if (!saved) {
+        notices.discard();
+        await notices.close();
+        outbox.release();
+      }
     }
-    await this.deps.state.save(context);
+    const ids = await outbox.flush();
+    await this.deps.state.renameActivities(context, ids);
   }
 
   /** The profile of the turn's person, created on first contact. */

@@ -8,11 +8,12 @@ import { type Activity, ActivityTypes, CardFactory, InputHints, type TurnContext
  * a card, or on channels without cards its text, sent as expecting input.
  * Texts that no screen follows go out as they are when the turn ends.
  *
- * Returns the function that ends the turn's holding: it sends what is held,
- * and from then on every activity passes straight through (the turn error
- * handler's apology, say).
+ * `close` ends the turn's holding: it sends what is held, and from then on
+ * every activity passes straight through (the turn error handler's apology,
+ * say); `discard` forgets what is held (a run of the turn that will not
+ * count) and `reopen` holds again for the next run.
  */
-export function holdNotices(context: TurnContext): () => Promise<void> {
+export function holdNotices(context: TurnContext): { close(): Promise<void>; discard(): void; reopen(): void } {
   let held: Partial<Activity>[] = [];
   let open = true;
   let releasing = false;
@@ -54,9 +55,18 @@ export function holdNotices(context: TurnContext): () => Promise<void> {
     activities.splice(0, activities.length, ...out);
     return next();
   });
-  return async () => {
-    open = false;
-    await release();
+  return {
+    async close() {
+      open = false;
+      await release();
+    },
+    discard() {
+      held = [];
+    },
+    /** Holds again (the turn runs again). */
+    reopen() {
+      open = true;
+    },
   };
 }
 

@@ -20,6 +20,8 @@ export interface PersonDocument {
   movedTo?: string;
   /** The last steps of their conversations, for the help desk: screens, the bot's words, the actions chosen. Never what was typed. */
   journal?: JournalEntry[];
+  /** The ids of the last activities a turn was run for, per channel: a repeated delivery is recognised and done once. */
+  delivered?: Record<string, string[]>;
   /** Their help-desk ticket, while it is open; `live` once an agent claimed it (messages are relayed). */
   helpDesk?: { ticketId: string; live: boolean };
 }
@@ -32,6 +34,8 @@ export interface JournalEntry {
 
 /** How many steps the journal keeps. */
 const JOURNAL_LENGTH = 20;
+/** How many activity ids per channel are remembered against repeated deliveries. */
+const DELIVERED_LENGTH = 8;
 
 interface Loaded {
   readonly id: string;
@@ -194,6 +198,46 @@ export class PersonState {
       }
     }
     throw new AppError('state_contended', 'the person document stayed contended');
+  }
+
+  /**
+   * Whether the turn's activity is delivered for the first time; if so, it
+   * is remembered in the document (saved with the turn). A repeat arriving
+   * while the first is still running loses its save and, run again, sees it.
+   */
+  firstDelivery(context: TurnContext): boolean {
+    const { id, channelId } = context.activity;
+    if (!id) return true;
+    const doc = this.loaded(context).doc;
+    const seen = doc.delivered?.[channelId] ?? [];
+    if (seen.includes(id)) return false;
+    doc.delivered = { ...doc.delivered, [channelId]: [...seen, id].slice(-DELIVERED_LENGTH) };
+    return true;
+  }
+
+  /** Forgets the turn's document as loaded: the turn runs again, from what is stored now. */
+  forget(context: TurnContext): void {
+    context.turnState.delete(LOADED);
+  }
+
+  /**
+   * A turn's messages go out once its document is saved, so a card whose id
+   * the document keeps (to replace it later) was known by a placeholder:
+   * written again with the ids the channel gave.
+   */
+  async renameActivities(context: TurnContext, ids: ReadonlyMap<string, string>): Promise<void> {
+    const loaded = this.loaded(context);
+    const kept = JSON.stringify(loaded.doc.dialogs);
+    // Most turns keep no card's id: nothing to write.
+    if (![...ids.keys()].some((placeholder) => kept.includes(JSON.stringify(placeholder)))) return;
+    await this.update(loaded.id, (doc) => {
+      const before = JSON.stringify(doc.dialogs);
+      let after = before;
+      for (const [placeholder, id] of ids) after = after.split(JSON.stringify(placeholder)).join(JSON.stringify(id));
+      if (after === before) return undefined;
+      doc.dialogs = JSON.parse(after);
+      return true;
+    });
   }
 
   /** The dialog stack of the turn's channel, as botbuilder's DialogSet wants it. */

@@ -42,14 +42,14 @@ describe('held texts sent on their own', () => {
   it('go out at once, before a send whose failure is tolerated, and do not join the next card', async () => {
     const sent: Array<Partial<Activity>[]> = [];
     const adapter = new TestAdapter(async (context) => {
-      const end = holdNotices(context);
+      const notices = holdNotices(context);
       await context.sendActivity('Verification is locked.');
       expect(sent).toEqual([]);
       await sendHeldNotices(context);
       expect(sent.map((batch) => batch.map((a) => a.text))).toEqual([['Verification is locked.']]);
       await context.sendActivity({ type: 'event', name: 'handoff.initiate' });
       await context.sendActivity({ attachments: [CardFactory.adaptiveCard({ type: 'AdaptiveCard', version: '1.5', body: [] })] });
-      await end();
+      await notices.close();
     });
     const send = adapter.sendActivities.bind(adapter);
     adapter.sendActivities = async (context, activities) => {
@@ -66,11 +66,11 @@ describe('on a channel without cards', () => {
   it('what is said before a screen becomes its first lines, in one message', async () => {
     const sent: Array<Partial<Activity>> = [];
     const adapter = new TestAdapter(async (context) => {
-      const end = holdNotices(context);
+      const notices = holdNotices(context);
       await context.sendActivity('Your phone +1 *** *** 0142 is registered.');
       await context.sendActivity('Contoso security info\nReply with a number:', undefined, InputHints.ExpectingInput);
       await context.sendActivity('OK.');
-      await end();
+      await notices.close();
     });
     const send = adapter.sendActivities.bind(adapter);
     adapter.sendActivities = async (context, activities) => {

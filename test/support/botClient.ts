@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import { cardOf, submitActions } from './cards';
 import type { ConnectorStub } from './connectorStub';
@@ -10,6 +11,8 @@ export const TEAMS_USER = { id: '29:1adele', name: 'Adele Vance', aadObjectId: '
  */
 export class BotClient {
   private seq = 0;
+  /** Activity ids are unique, as a channel makes them (a repeated id is a repeated delivery). */
+  private readonly client = randomUUID().slice(0, 8);
   /** Bot instances to rotate through, one request each (as behind a load balancer). */
   private instances: string[] = [];
 
@@ -28,7 +31,7 @@ export class BotClient {
   activity(extra: Partial<Activity>): Partial<Activity> {
     return {
       type: 'message',
-      id: `in-${++this.seq}`,
+      id: `in-${this.client}-${++this.seq}`,
       channelId: 'msteams',
       serviceUrl: this.connector.url,
       from: this.user,
@@ -72,7 +75,7 @@ export class BotClient {
   ): Promise<number> {
     return this.post({
       type: 'message',
-      id: `ch-${++this.seq}`,
+      id: `ch-${this.client}-${++this.seq}`,
       channelId: 'msteams',
       serviceUrl: this.connector.url,
       from,
