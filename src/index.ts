@@ -4,6 +4,7 @@ import { CallResults } from './bot/callResults';
 import { EnrollmentBot } from './bot/enrollmentBot';
 import { SmsGate } from './bot/smsGate';
 import { replayed } from './bot/turnReplay';
+import { Lifecycle } from './channels/lifecycle';
 import { createServer } from './channels/server';
 import { type Config, checkStartable, HELPDESK_DEFAULTS, LOOPBACK, loadConfig } from './config';
 import { OutgoingMessages } from './delivery/messages';
@@ -84,6 +85,9 @@ export interface BotParts extends ServiceParts {
   /** The bot's Microsoft App id, as the sender of help-desk channel posts. */
   readonly appId?: string;
 }
+
+/** How long a stop waits for the requests in flight (App Service gives a stopping instance 30 s). */
+const DRAIN_MS = 10_000;
 
 const NO_HELP_DESK: Config['helpDesk'] = {
   contact: HELPDESK_DEFAULTS.contact,
@@ -235,7 +239,10 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     const calls = new CallResults({ state, service, log, wake: (reference) => reach(reference, (context) => bot.run(context)) });
 
     // Routes.
+    // Ready: the store answers (a read of a document that never exists). The keys are loaded, or the bot would not have started.
+    const lifecycle = new Lifecycle(log, async () => (await store.get('counters', 'readyz')) === undefined);
     const server = createServer({
+      lifecycle,
       adapter,
       bot,
       log,
@@ -256,6 +263,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       });
     });
     owned.add(async () => {
+      // Turns in flight finish first (10 s at most); new ones are sent elsewhere.
+      await lifecycle.drain(DRAIN_MS);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Kept-alive sockets would hold the port, and a client could send into one being torn down.
       server.server.closeAllConnections();
@@ -293,9 +302,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const stop = async (signal: string) => {
-    app.log.info({ signal }, 'stopping');
+    app.log.info({ signal }, 'stopping: finishing the turns in flight, then closing the store');
     await app.close();
-    process.exit(0);
+    app.log.info('stopped');
+    // pino writes asynchronously: what is buffered goes out before the process ends.
+    app.log.flush(() => process.exit(0));
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));

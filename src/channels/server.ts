@@ -8,6 +8,7 @@ import type { StoreAuditLog } from '../storage/auditStore';
 import type { StoreMetering } from '../storage/metering';
 import type { Clock } from '../verification/ports';
 import { registerAdminRoutes } from './adminRoutes';
+import type { Lifecycle } from './lifecycle';
 import { registerQrRoute } from './qrRoute';
 import { registerSmsRoutes, type TwilioSmsAdapter } from './twilioSms';
 import { registerVoiceRoutes } from './twilioVoice';
@@ -30,6 +31,8 @@ export interface ServerDeps {
   readonly admin?: { readonly apiKey: string; readonly audit: StoreAuditLog; readonly clock: Clock };
   /** QR_IMAGE_MODE=url: the route that serves each QR image once. */
   readonly qrLinks?: QrLinks;
+  /** Probes, requests in flight, and draining at shutdown. */
+  readonly lifecycle: Lifecycle;
 }
 
 /** Activities are small; anything bigger than this is refused before parsing. */
@@ -93,6 +96,7 @@ function refuseUnexpectedBodies(log: Logger): RequestHandler {
 export function createServer(deps: ServerDeps): restify.Server {
   const { adapter, bot, log, metering } = deps;
   const server = restify.createServer({ name: 'security-info-assistant', handleUncaughtExceptions: false });
+  deps.lifecycle.install(server);
   server.use(restify.plugins.queryParser({ mapParams: false }));
   server.use(refuseUnexpectedBodies(log));
   // In memory, up to the limit; by now the media type is the route's own, so each parser below acts on its routes only.
@@ -116,10 +120,6 @@ export function createServer(deps: ServerDeps): restify.Server {
   // Clients (Agents Playground) probe the endpoint before they connect.
   server.head('/api/messages', async (_req, res) => {
     res.send(204);
-  });
-
-  server.get('/healthz', async (_req, res) => {
-    res.send(200, { status: 'ok' });
   });
 
   const webhooks = { log, publicBaseUrl: deps.publicBaseUrl, twilioAuthToken: deps.twilioAuthToken };
