@@ -344,6 +344,9 @@ export function checkStartable(config: Config, enabledMethods: ReadonlySet<strin
         : 'with STORE=cosmos every instance must open the secrets another sealed',
     });
   }
+  if (config.production && !config.allowedTenantId) {
+    missing.push({ settings: ['ALLOWED_TENANT_ID'], why: "production serves one organisation's people only" });
+  }
   if (config.production) {
     const needSender = (settings: string[], methods: string[], by: string) => {
       const enabled = methods.filter((m) => enabledMethods.has(m));

@@ -2,8 +2,8 @@ import type { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { CallResults } from './bot/callResults';
 import { EnrollmentBot } from './bot/enrollmentBot';
+import { replayed } from './bot/replayedPorts';
 import { SmsGate } from './bot/smsGate';
-import { replayed } from './bot/turnReplay';
 import { Lifecycle } from './channels/lifecycle';
 import { createServer } from './channels/server';
 import { type Config, checkStartable, HELPDESK_DEFAULTS, LOOPBACK, loadConfig } from './config';
@@ -31,6 +31,7 @@ import { defaultPolicy, type Policy } from './verification/policy';
 import { type Clock, type CodeSender, cryptoRandom, type Random, systemClock } from './verification/ports';
 import { SecretBox } from './verification/secretBox';
 import { VerificationService } from './verification/service';
+import { viaChannel } from './verification/via';
 
 export interface App {
   readonly url: string;
@@ -151,6 +152,7 @@ export function composeBot(parts: BotParts, services = composeServices(parts)) {
     present: (context, card) => presenter.present(context, card),
     replace: (context, id, card) => presenter.replace(context, id, card),
     qrImage: parts.qrImage ?? qrPngDataUri,
+    via: (context) => viaChannel(context.activity.channelId, !!parts.trustClientNames),
     qrImageHandle: (image) => parts.qrLinks?.handleOf(image),
     revokeQrImage: async (handle) => parts.qrLinks?.revoke(handle),
     helpDesk: helpDeskConfig.contact,
@@ -236,7 +238,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         helpDesk.retireSpentPasses().catch((err) => log.error({ err }, "could not take spent passes out of agents' chats"));
       });
     }
-    const calls = new CallResults({ state, service, log, wake: (reference) => reach(reference, (context) => bot.run(context)) });
+    const calls = new CallResults({ state, service, log, clock, wake: (reference) => reach(reference, (context) => bot.run(context)) });
 
     // Routes.
     // Ready: the store answers (a read of a document that never exists). The keys are loaded, or the bot would not have started.

@@ -72,6 +72,7 @@ describe('configuration', () => {
       MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
       MicrosoftAppPassword: 'secret',
       ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+      ALLOWED_TENANT_ID: '00000000-0000-0000-0000-00000000000a',
     };
     const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM_NUMBER: '+14255550100' };
     const smtp = { SMTP_URL: 'smtp://127.0.0.1:2525', MAIL_FROM: 'bot@contoso.com' };

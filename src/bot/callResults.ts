@@ -1,6 +1,8 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../kit/log';
+import { TurnReplay, withTurnReplay } from '../kit/turnReplay';
 import type { PersonState } from '../state/personState';
+import type { Clock } from '../verification/ports';
 import type { CallOutcome, SecurityInfoProfile } from '../verification/profile';
 import { VerificationService } from '../verification/service';
 
@@ -17,6 +19,7 @@ export interface CallResultsDeps {
   readonly state: PersonState;
   readonly service: VerificationService;
   readonly log: Logger;
+  readonly clock: Clock;
   /** Runs a proactive turn in a conversation, so a waiting dialog looks again. */
   readonly wake: (reference: Partial<ConversationReference>) => Promise<void>;
 }
@@ -53,7 +56,10 @@ export class CallResults {
   ): Promise<T | undefined> {
     const personId = VerificationService.callTokenOwner(callToken);
     if (!personId) return undefined;
-    const updated = await this.deps.state.update(personId, (doc) => (doc.profile ? judge(doc.profile) : undefined));
+    // Read again after a conflict, a judgement does its irreversible effects once (attempt slots, audit, notices).
+    const updated = await withTurnReplay(new TurnReplay(this.deps.clock.now()), () =>
+      this.deps.state.update(personId, (doc) => (doc.profile ? judge(doc.profile) : undefined)),
+    );
     if (updated?.result === undefined) return undefined;
     // Wake every conversation of this person with a dialog running (the one that placed the call among them).
     for (const [channelId, reference] of Object.entries(updated.doc.conversations)) {

@@ -4,6 +4,7 @@ import { MainDialogs } from '../dialogs/mainDialog';
 import type { HelpDesk } from '../helpdesk/helpDesk';
 import { PreconditionFailedError } from '../kit/errors';
 import type { Logger } from '../kit/log';
+import { currentTurnReplay, TurnReplay, withTurnReplay } from '../kit/turnReplay';
 import { holdNotices } from '../presentation/notices';
 import type { PersonState } from '../state/personState';
 import type { Clock } from '../verification/ports';
@@ -12,7 +13,6 @@ import { describePerson, type Person, personIdOf, refusalOf, tenantsOf } from '.
 import { PersonTurns } from './personTurns';
 import type { SmsGate } from './smsGate';
 import { TurnOutbox } from './turnOutbox';
-import { currentTurnReplay, TurnReplay, withTurnReplay } from './turnReplay';
 
 /** Where a turn keeps botbuilder-dialogs' memory-scope configuration (DialogStateManager reads it from there). */
 const MEMORY_SCOPES_KEY = 'DialogStateManagerConfiguration';
@@ -164,6 +164,8 @@ export class EnrollmentBot extends ActivityHandler {
         // A channel delivers again when unsure the first arrived: the repeat is the same turn, done already.
         if (!this.deps.state.firstDelivery(context)) {
           this.deps.log.info({ channelId: context.activity.channelId }, 'repeated delivery of an activity ignored');
+          await notices.close();
+          outbox.release();
           saved = true;
           return;
         }

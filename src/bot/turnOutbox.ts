@@ -52,23 +52,28 @@ export class TurnOutbox {
     this.holding = false;
   }
 
-  /** Sends what was held, in order; returns the real id of each placeholder a message got. */
+  /**
+   * Sends what was held, in order; returns the real id of each placeholder a
+   * message got. The turn is saved already: one activity the channel refuses
+   * (a handoff event Teams does not take, a card some clients cannot replace,
+   * a connector that fails) does not stop the others.
+   */
   async flush(): Promise<Map<string, string>> {
     const held = this.held;
     this.release();
     const ids = new Map<string, string>();
     for (const item of held) {
-      if ('send' in item) {
-        const [response] = await this.context.sendActivities([item.send]);
-        if (response?.id) ids.set(item.placeholder, response.id);
-        continue;
-      }
-      const id = item.update.id ?? '';
       try {
-        await this.context.updateActivity({ ...item.update, id: ids.get(id) ?? id });
+        if ('send' in item) {
+          const [response] = await this.context.sendActivities([item.send]);
+          if (response?.id) ids.set(item.placeholder, response.id);
+        } else {
+          const id = item.update.id ?? '';
+          await this.context.updateActivity({ ...item.update, id: ids.get(id) ?? id });
+        }
       } catch (err) {
-        // Some clients (Direct Line, Web Chat) cannot update: the old card stays, but it no longer works.
-        this.log.warn({ err, channelId: this.context.activity.channelId }, 'could not replace a card');
+        const what = 'send' in item ? `a ${item.send.type ?? 'message'}` : 'a card replacement';
+        this.log.warn({ err, channelId: this.context.activity.channelId }, `the channel refused ${what} of a saved turn`);
       }
     }
     return ids;

@@ -1,7 +1,7 @@
 import type { DialogContext } from 'botbuilder-dialogs';
 import type { RedeemResult } from '../verification/accessPasses';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
-import { type DialogDeps, ROUTE_DIALOG, viaOf } from './deps';
+import { type DialogDeps, ROUTE_DIALOG } from './deps';
 
 export const ACCESS_PASS_DIALOG = 'accessPass';
 
@@ -35,7 +35,7 @@ export class AccessPassDialog extends CardFlowDialog<object> {
   private async redeem(turn: FlowTurn<object>, reply: Reply): Promise<Transition> {
     const typed = reply.values.pass ?? '';
     if (!typed.trim()) return { say: 'Type the pass the help desk gave you.' };
-    const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, viaOf(turn.context));
+    const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, this.deps.via(turn.context));
     if (result.status === 'verified') {
       await turn.context.sendActivity("Thanks, your pass is accepted: verification is open again. Let's set up your security info.");
       return { begin: ROUTE_DIALOG };

@@ -13,7 +13,7 @@ import {
 import { QR_DISPLAY_WIDTH } from '../presentation/qr';
 import type { CodeResult } from '../verification/service';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition, type View } from './cardFlowDialog';
-import { type DialogDeps, STEP_UP_FIRST, viaOf } from './deps';
+import { type DialogDeps, STEP_UP_FIRST } from './deps';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export const AUTHENTICATOR_APP_DIALOG = 'authenticatorApp';
@@ -130,7 +130,12 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
       const started = this.deps.service.startAuthenticatorApp(profile, appName(turn.data));
       enrollment = this.deps.service.pendingAppEnrollment(profile);
       if (started.status !== 'started' || !enrollment) {
-        const headline = started.status === 'locked' ? lockedMessage(started.until, this.now()) : 'A new QR code cannot be made right now.';
+        const headline =
+          started.status === 'locked'
+            ? lockedMessage(started.until, this.now())
+            : started.status === 'stepUpRequired'
+              ? 'A new QR code needs a fresh proof that it is you: say "start over".'
+              : 'A new QR code cannot be made right now.';
         return { card: 'qrCodeRemoved', data: { appName: appName(turn.data), headline, verified: false } };
       }
     }
@@ -158,7 +163,11 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
   private async verifyCode(turn: FlowTurn<AppData>, reply: Reply): Promise<Transition> {
     const code = reply.values.code ?? '';
     if (code.trim() === '') return { say: 'Enter the 6-digit code that your app shows for this account, then choose Next.' };
-    const result: CodeResult = await this.deps.service.verifyAuthenticatorApp(this.deps.profile(turn.context), code, viaOf(turn.context));
+    const result: CodeResult = await this.deps.service.verifyAuthenticatorApp(
+      this.deps.profile(turn.context),
+      code,
+      this.deps.via(turn.context),
+    );
     switch (result.status) {
       case 'verified':
         turn.retireWith({ appName: appName(turn.data), headline: `${appName(turn.data)} is registered.`, verified: true });
@@ -170,18 +179,26 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
           say: `That code didn't work. Check that you typed the code shown for your ${this.deps.orgName} account, and that your phone's clock is right. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left for this QR code.`,
         };
       case 'attemptsExhausted':
-        return {
-          again: true,
-          say: 'Too many wrong codes: that QR code no longer works. Delete the account you just added in your app, then scan this new QR code.',
-        };
+        return this.newQrCode(
+          turn,
+          'Too many wrong codes: that QR code no longer works. Delete the account you just added in your app, then scan this new QR code.',
+        );
       case 'expired':
       case 'nothingPending':
-        return { again: true, say: 'That QR code has expired. Here is a new one: delete the old account in your app, then scan this one.' };
+        return this.newQrCode(turn, 'That QR code has expired. Here is a new one: delete the old account in your app, then scan this one.');
       case 'replayed':
         return { say: 'That code was already used. Wait for the next code in your app.' };
       case 'locked':
         return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.now()) };
+      case 'stepUpRequired':
+        return STEP_UP_FIRST;
     }
+  }
+
+  /** A new QR code in place of a dead one; a fresh proof first when the one that let this start has lapsed. */
+  private newQrCode(turn: FlowTurn<AppData>, say: string): Transition {
+    if (this.deps.service.stepUpRequired(this.deps.profile(turn.context))) return { ...STEP_UP_FIRST, say: `${say} ${STEP_UP_FIRST.say}` };
+    return { again: true, say };
   }
 
   private now(): number {

@@ -11,7 +11,7 @@ import {
 import type { CodeResult, SendResult } from '../verification/service';
 import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
-import { STEP_UP_FIRST, viaOf } from './deps';
+import { STEP_UP_FIRST } from './deps';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export interface CodeData {
@@ -125,7 +125,7 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
   protected async verifyCode(turn: FlowTurn<D>, reply: Reply): Promise<Transition> {
     const code = reply.values.code ?? '';
     if (code.trim() === '') return { say: `Enter the 6-digit code from ${this.codeSource}, then choose Next.` };
-    const result: CodeResult = await this.deps.service.verifyCode(this.deps.profile(turn.context), code, viaOf(turn.context));
+    const result: CodeResult = await this.deps.service.verifyCode(this.deps.profile(turn.context), code, this.deps.via(turn.context));
     switch (result.status) {
       case 'verified':
         turn.data.headline = `${this.title === 'Email' ? 'Email' : 'SMS'} verified`;
@@ -143,6 +143,8 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
       case 'nothingPending':
       case 'replayed':
         return { back: true, say: 'That code is no longer valid. Choose Next for a new one.' };
+      case 'stepUpRequired':
+        return STEP_UP_FIRST;
       case 'locked':
         return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.deps.clock.now()) };
     }

@@ -27,6 +27,8 @@ export interface DialogDeps {
   readonly random: Random;
   readonly clock: Clock;
   readonly orgName: string;
+  /** Where the turn came from, and whether its channel proves the sender (verification/via.ts). */
+  via(context: TurnContext): Via;
   /** The profile of the person of this turn (loaded by the bot before dialogs run). */
   profile(context: TurnContext): SecurityInfoProfile;
   /** Sends a card, or its text where the channel has no cards; returns the activity id when there is one. */
@@ -48,12 +50,3 @@ export interface DialogDeps {
 }
 
 export type EscalationReason = 'asked' | 'locked';
-
-/** Channels whose sender is only what the message claims (a text's number can be forged). */
-const UNPROVEN_SENDERS = new Set(['sms']);
-
-/** Where a turn came from, as the verification core needs it. */
-export function viaOf(context: TurnContext): Via {
-  const channel = context.activity.channelId;
-  return { channel, verifiedSender: !UNPROVEN_SENDERS.has(channel) };
-}

@@ -4,7 +4,7 @@ import { MFA_KINDS, SSPR_KINDS } from '../verification/policy';
 import type { MethodKind, PhoneVariant, SecurityInfoProfile } from '../verification/profile';
 import { isPhoneMethod } from '../verification/profile';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
-import { type DialogDeps, isStepUpResult, STEP_UP_DIALOG, STEP_UP_FIRST, viaOf } from './deps';
+import { type DialogDeps, isStepUpResult, STEP_UP_DIALOG, STEP_UP_FIRST } from './deps';
 import { METHOD_DIALOGS } from './methodDialogs';
 import { isMethodResult, type MethodDialogOptions } from './methodResult';
 
@@ -90,7 +90,7 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
       on: {
         confirm: async (turn) => {
           const profile = this.deps.profile(turn.context);
-          const result = await this.deps.service.deleteMethod(profile, turn.data.deleting ?? '', viaOf(turn.context));
+          const result = await this.deps.service.deleteMethod(profile, turn.data.deleting ?? '', this.deps.via(turn.context));
           if (!result.allowed && result.reason === 'stepUpRequired') {
             turn.data.afterStepUp = { action: 'delete', methodId: turn.data.deleting };
             return STEP_UP_FIRST;
@@ -122,7 +122,7 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
             profile,
             methodId,
             variant === 'text' || variant === 'call' ? (variant as PhoneVariant) : undefined,
-            viaOf(turn.context),
+            this.deps.via(turn.context),
           );
           if (result.status === 'stepUpRequired') return STEP_UP_FIRST;
           if (result.status !== 'changed') return { say: 'Choose one of the methods in the list.' };

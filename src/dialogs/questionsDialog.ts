@@ -4,7 +4,7 @@ import type { AnswerProblem } from '../verification/questions';
 import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
 import { DIFFERENT_METHOD } from './codeChallengeDialog';
-import { type DialogDeps, STEP_UP_FIRST, viaOf } from './deps';
+import { type DialogDeps, STEP_UP_FIRST } from './deps';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export const QUESTIONS_DIALOG = 'securityQuestions';
@@ -73,7 +73,7 @@ export class QuestionsDialog extends CardFlowDialog<QuestionsData, MethodDialogO
       answer: reply.values[`answer${i + 1}`] ?? '',
     }));
     turn.data.chosen = picks.map((p) => p.questionId);
-    const result = await this.deps.service.registerSecurityQuestions(profile, picks, viaOf(turn.context));
+    const result = await this.deps.service.registerSecurityQuestions(profile, picks, this.deps.via(turn.context));
     switch (result.status) {
       case 'registered':
         return { go: 'saved' };

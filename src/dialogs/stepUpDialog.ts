@@ -6,7 +6,7 @@ import { passRefusal } from './accessPassDialog';
 import { lockedMessage } from './authenticatorAppDialog';
 import type { FlowTurn, Reply, Screen, Transition } from './cardFlowDialog';
 import { CodeChallengeDialog, type CodeData } from './codeChallengeDialog';
-import { type DialogDeps, STEP_UP_DIALOG, type StepUpResult, viaOf } from './deps';
+import { type DialogDeps, STEP_UP_DIALOG, type StepUpResult } from './deps';
 
 interface StepUpData extends CodeData {
   /** The registered app whose code is asked for. */
@@ -99,7 +99,7 @@ export class StepUpDialog extends CodeChallengeDialog<StepUpData> {
     const code = reply.values.code ?? '';
     if (code.trim() === '') return { say: 'Enter the 6-digit code your authenticator app shows now, then choose Next.' };
     const profile = this.deps.profile(turn.context);
-    const result = await this.deps.service.verifyTotp(profile, turn.data.appId ?? '', code, viaOf(turn.context));
+    const result = await this.deps.service.verifyTotp(profile, turn.data.appId ?? '', code, this.deps.via(turn.context));
     switch (result.status) {
       case 'verified':
         return this.proven();
@@ -121,7 +121,7 @@ export class StepUpDialog extends CodeChallengeDialog<StepUpData> {
   private async redeemPass(turn: FlowTurn<StepUpData>, reply: Reply): Promise<Transition> {
     const typed = reply.values.pass ?? '';
     if (!typed.trim()) return { say: 'Type the pass the help desk gave you.' };
-    const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, viaOf(turn.context));
+    const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, this.deps.via(turn.context));
     if (result.status === 'verified') return this.proven();
     const refusal = passRefusal(result);
     return refusal.retry ? { say: refusal.say } : { back: true, say: refusal.say };

@@ -1,3 +1,4 @@
+import { TurnReplay, withTurnReplay } from '../kit/turnReplay';
 import type { PersonDocument } from '../state/personState';
 import type { Via } from '../verification/ports';
 import type { SecurityInfoProfile } from '../verification/profile';
@@ -37,7 +38,8 @@ export class Desk {
     what: string,
     change: (doc: PersonDocument) => Promise<T | undefined> | T | undefined,
   ): Promise<T | undefined> {
-    const updated = await this.deps.state.update(ticket.personId, change);
+    // A change read again after a conflict does its irreversible effects once (audit, notices).
+    const updated = await withTurnReplay(new TurnReplay(this.deps.clock.now()), () => this.deps.state.update(ticket.personId, change));
     const profile = updated?.doc.profile;
     if (profile) await this.record(profile, ticket, `${what} by ${agent.name}`, 'admin.action', HELP_DESK_VIA.channel);
     return updated?.result;

@@ -1,4 +1,5 @@
 import { type Activity, ActivityTypes, EventFactory, type Transcript, type TurnContext } from 'botbuilder';
+import { onceInTurn } from '../kit/turnReplay';
 import { methodRows } from '../presentation/labels';
 import { sendHeldNotices } from '../presentation/notices';
 import type { SecurityInfoProfile } from '../verification/profile';
@@ -18,20 +19,24 @@ export async function escalate(desk: Desk, context: TurnContext, reason: Ticket[
     await context.sendActivity(`Your help-desk ticket ${open.id} is open already. ${whatNext(desk, open)}`);
     return;
   }
-  const ticket = await tickets.create({
-    personId: state.idOf(context),
-    upn: profile.upn,
-    displayName: profile.displayName,
-    reason,
-    channel: context.activity.channelId,
-    ...describe(desk, profile),
-    recent: (doc.journal ?? []).slice(-10),
+  // One ticket, posted once, however often the turn runs (its save may lose to another turn of the person's).
+  const ticket = await onceInTurn(`ticket for ${state.idOf(context)}`, async () => {
+    const opened = await tickets.create({
+      personId: state.idOf(context),
+      upn: profile.upn,
+      displayName: profile.displayName,
+      reason,
+      channel: context.activity.channelId,
+      ...describe(desk, profile),
+      recent: (doc.journal ?? []).slice(-10),
+    });
+    await desk.record(profile, opened, `opened (${reason})`, 'escalation', context.activity.channelId);
+    await desk.channel.post(opened);
+    await desk.webhook.notify('ticket.opened', opened);
+    return opened;
   });
   doc.helpDesk = { ticketId: ticket.id, live: false };
-  await desk.record(profile, ticket, `opened (${reason})`, 'escalation', context.activity.channelId);
   await sendHandoff(desk, context, ticket);
-  await desk.channel.post(ticket);
-  await desk.webhook.notify('ticket.opened', ticket);
   const why = reason === 'locked' ? 'Verification is locked on your account, so ' : '';
   await context.sendActivity(`${why}I opened help-desk ticket ${ticket.id} for you. ${whatNext(desk, ticket)}`);
 }

@@ -7,13 +7,16 @@ const HTML = /[&<>]/g;
 const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 /** What starts emphasis, code, strike-through, a link or an image in Teams Markdown. */
 const MARKDOWN = /[\\`*_~[\]]/g;
+/** What Teams turns into a link by itself: a scheme, or a www. name. */
+const AUTOLINK = /(:\/\/)|\b(www)\./gi;
 /** What makes a heading or a list of a line that starts with it (#, -, +, 1. or 1)). */
 const LINE_START = /^(\d*)([#+.)-])/;
 
 /**
  * Text someone else wrote (a person, their display name), made to show
  * verbatim in a Teams Markdown message: on one line, with nothing of it read
- * as formatting, a mention or a link, so it cannot pass for the bot's words.
+ * as formatting, a mention or a link (an address is defanged, as
+ * `https[:]//…`), so it cannot pass for the bot's words.
  */
 export function asPlainText(text: string): string {
   return text
@@ -22,6 +25,7 @@ export function asPlainText(text: string): string {
     .trim()
     .replace(HTML, (c) => ENTITIES[c]!)
     .replace(MARKDOWN, '\\$&')
+    .replace(AUTOLINK, (_m, scheme: string | undefined, www: string | undefined) => (scheme ? '[:]//' : `${www}[.]`))
     .replace(LINE_START, '$1\\$2');
 }
 

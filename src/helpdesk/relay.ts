@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { END_CHAT, HELP_DESK } from '../conversation/words';
+import { onceInTurn } from '../kit/turnReplay';
 import type { PersonDocument } from '../state/personState';
 import { looksLikeCodeOrPass } from './codeOrPass';
 import type { Agent, HelpDeskDeps } from './deps';
@@ -41,7 +42,7 @@ export class Relay {
     }
     if (END_CHAT.test(text)) {
       doc.helpDesk.live = false;
-      await this.channel.say(ticket, `${personName(ticket)} ended the chat. The ticket stays open until you close it.`);
+      await this.sayOnce(ticket, `${personName(ticket)} ended the chat. The ticket stays open until you close it.`);
       await context.sendActivity(
         `OK, you're back with me. Ticket ${ticket.id} stays open until the help desk closes it; say "help desk" to write to them again.`,
       );
@@ -52,7 +53,7 @@ export class Relay {
       if (!HELP_DESK.test(text)) {
         doc.helpDesk.live = false;
         const quoted = looksLikeCodeOrPass(text) ? '' : ` ("${asPlainText(text.slice(0, 40))}")`;
-        await this.channel.say(ticket, `${personName(ticket)} went back to the assistant${quoted}.`);
+        await this.sayOnce(ticket, `${personName(ticket)} went back to the assistant${quoted}.`);
       }
       return false;
     }
@@ -61,8 +62,13 @@ export class Relay {
       return true;
     }
     const via = ticket.channel === 'sms' ? ' (by text: the sender of a text can be forged)' : '';
-    await this.channel.say(ticket, `**${personName(ticket)}${via}:** ${asPlainText(text)}`);
+    await this.sayOnce(ticket, `**${personName(ticket)}${via}:** ${asPlainText(text)}`);
     return true;
+  }
+
+  /** Within a person's turn, a line in the thread is said once, however often the turn runs. */
+  private sayOnce(ticket: Ticket, text: string): Promise<void> {
+    return onceInTurn(`thread ${ticket.id} ${text}`, () => this.channel.say(ticket, text));
   }
 
   /** An agent writing in a ticket's thread: to its person, once the ticket is claimed. */

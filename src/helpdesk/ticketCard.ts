@@ -1,5 +1,6 @@
 import { type Activity, ActivityTypes, CardFactory } from 'botbuilder';
 import type { CardRenderer } from '../presentation/cards';
+import { asPlainText } from './plainText';
 import type { Ticket } from './tickets';
 
 const when = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(0, 16);
@@ -8,6 +9,9 @@ const when = (at: number) => new Date(at).toISOString().replace('T', ' ').slice(
 export function ticketCard(cards: CardRenderer, ticket: Ticket, reminder = false): Partial<Activity> {
   const rendered = cards.render('ticket', {
     ...ticket,
+    // What the person (or their client) chose to be called: shown as words, never as a link or formatting.
+    displayName: asPlainText(ticket.displayName),
+    upn: asPlainText(ticket.upn),
     reminder,
     opened: `${when(ticket.createdAt)} UTC`,
     reasonText: ticket.reason === 'locked' ? 'Locked out after failed verifications' : 'Asked for a person',

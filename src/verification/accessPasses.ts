@@ -59,6 +59,14 @@ export class AccessPasses {
     return { pass: pass.match(/.{4}/g)!.join('-'), expiresAt: profile.accessPass.expiresAt, singleUse, lifetimeMinutes };
   }
 
+  /** Takes back a pass nobody could be shown (the agent's private chat failed): it stops working at once. */
+  async withdraw(profile: SecurityInfoProfile, by: string, via: Via): Promise<boolean> {
+    if (!profile.accessPass) return false;
+    profile.accessPass = undefined;
+    await this.effects.record(profile, 'accessPass.withdrawn', 'success', via, undefined, `by ${by}`);
+    return true;
+  }
+
   /**
    * A person proves who they are with the pass an agent gave them: it lifts
    * a lockout (a person vouched for them). It works once (or until expiry
@@ -82,7 +90,7 @@ export class AccessPasses {
       return { status: 'wrong', attemptsLeft };
     }
     if (pass.singleUse) profile.accessPass = undefined;
-    this.stepUp.proven(profile);
+    this.stepUp.vouched(profile);
     await this.effects.record(profile, 'accessPass.redeemed', 'success', via);
     return { status: 'verified' };
   }

@@ -1,4 +1,5 @@
 import { MINUTE, type VerificationDeps } from './deps';
+import type { Effects } from './effects';
 import type { Methods } from './methods';
 import type { Via } from './ports';
 import { type AuthenticatorAppMethod, type SecurityInfoProfile, totpContext } from './profile';
@@ -19,6 +20,7 @@ export class AuthenticatorApps {
     private readonly throttle: Throttle,
     private readonly stepUp: StepUp,
     private readonly methods: Methods,
+    private readonly effects: Effects,
   ) {}
 
   /**
@@ -86,6 +88,8 @@ export class AuthenticatorApps {
     }
     const code = normaliseCode(input);
     if (!isCodeShaped(code)) return { status: 'malformed' };
+    // Finished within the proof that let it start (none is needed for a first method).
+    if (this.stepUp.required(profile)) return STEP_UP_REQUIRED;
     const slot = await this.throttle.attempt(profile, pending);
     if ('status' in slot) {
       if (slot.status === 'attemptsExhausted') profile.pendingApp = undefined;
@@ -130,6 +134,7 @@ export class AuthenticatorApps {
     if (check.valid && check.timeStep > method.lastTimeStep) {
       method.lastTimeStep = check.timeStep;
       this.stepUp.proven(profile);
+      await this.effects.record(profile, 'method.proven', 'success', via, method);
       return { status: 'verified', method };
     }
     const lockedNow = await this.throttle.failure(profile, slot, 'authenticatorApp', via);

@@ -32,8 +32,7 @@ export class Calls {
     const slot = await this.throttle.attempt(profile, pending);
     if ('status' in slot) return slot.status === 'locked' ? slot : { status: 'wrongKey' };
     if (pending.matchHash && this.deps.secretBox.matchesKeyedHash(matchInput(pending.id, digits.trim()), pending.matchHash)) {
-      await this.codes.complete(profile, pending, VOICE);
-      return { status: 'verified' };
+      return (await this.codes.complete(profile, pending, VOICE)) ? { status: 'verified' } : { status: 'unknownCall' };
     }
     pending.callOutcome = 'wrongKey';
     return (await this.throttle.failure(profile, slot, pending.methodKind, VOICE)) ?? { status: 'wrongKey' };

@@ -5,6 +5,7 @@ import { isPhoneMethod, type PhoneVariant, type SecurityInfoProfile, type Securi
 import type { DeletionCheck, StepUpRequired } from './results';
 import { checkDeletion, defaultMethod, defaultVariant, signInOptions } from './rules';
 import { STEP_UP_REQUIRED, type StepUp } from './stepUp';
+import type { Throttle } from './throttle';
 
 /**
  * Adding, replacing, removing methods and choosing the default: the one place
@@ -15,6 +16,7 @@ export class Methods {
     private readonly deps: Pick<VerificationDeps, 'policy'>,
     private readonly effects: Effects,
     private readonly stepUp: StepUp,
+    private readonly throttle: Throttle,
   ) {}
 
   /**
@@ -35,8 +37,12 @@ export class Methods {
       if (profile.defaultMethodId === old.id) profile.defaultMethodId = method.id;
       await this.effects.record(profile, 'method.deleted', 'success', via, old);
     }
+    const first = profile.methods.length === 0;
     profile.methods.push(method);
-    if (how.proven) this.stepUp.proven(profile);
+    // Proving a new method ends a run of failures; it renews the proof for changes only when it is the person's first
+    // (otherwise one proof, then a chain of new methods, would keep changes open without end).
+    if (how.proven && first) this.stepUp.proven(profile);
+    else if (how.proven) this.throttle.success(profile);
     await this.effects.record(profile, 'method.added', 'success', via, method);
     await this.effects.notifyChange(profile, { what: how.replaces ? 'changed' : 'added', kind: method.kind }, recipients);
   }
@@ -97,6 +103,9 @@ export class Methods {
     const removed = profile.methods.filter((m) => m.kind === 'authenticatorApp' || isPhoneMethod(m));
     profile.pendingApp = undefined;
     profile.pendingCode = undefined;
+    // Whoever holds the lost phone may hold the open chat too: only the agent's pass starts the new registration.
+    profile.stepUp = undefined;
+    profile.passRequired = true;
     await this.effects.record(profile, 'admin.action', 'success', via, undefined, `re-registration required by ${by}`);
     const recipients = await this.remove(profile, removed, via, `re-registration required by ${by}`);
     if (removed.length > 0) await this.effects.notifyChange(profile, { what: 'reregistrationRequired' }, recipients);

@@ -96,6 +96,7 @@ export class OutOfBandCodes {
     if (locked) return locked;
     const pending = profile.pendingCode;
     if (!pending) return { status: 'nothingPending' };
+    if (this.needsProofFirst(profile, pending)) return STEP_UP_REQUIRED;
     const wait = this.cooldownLeft(pending.lastSentAt);
     if (wait > 0) return { status: 'cooldown', retryInSeconds: wait };
     return this.send(profile, pending);
@@ -110,6 +111,7 @@ export class OutOfBandCodes {
     if (this.deps.clock.now() >= pending.expiresAt) return { status: 'expired' };
     const code = normaliseCode(input);
     if (!isCodeShaped(code)) return { status: 'malformed' };
+    if (this.needsProofFirst(profile, pending)) return STEP_UP_REQUIRED;
     const slot = await this.throttle.attempt(profile, pending);
     if ('status' in slot) {
       if (slot.status === 'attemptsExhausted') profile.pendingCode = undefined;
@@ -120,7 +122,17 @@ export class OutOfBandCodes {
         profile.pendingCode = undefined;
       });
     }
-    return { status: 'verified', method: await this.complete(profile, pending, via) };
+    const method = await this.complete(profile, pending, via);
+    return method ? { status: 'verified', method } : { status: 'nothingPending' };
+  }
+
+  /**
+   * A change is finished within the proof that let it start: a code typed
+   * after the proof lapsed waits for a new one (proving a method the person
+   * has is itself the proof, and needs none).
+   */
+  private needsProofFirst(profile: SecurityInfoProfile, pending: PendingCode): boolean {
+    return !pending.proves && this.stepUp.required(profile);
   }
 
   /** Where the challenge `challengeId` stands. */
@@ -138,18 +150,22 @@ export class OutOfBandCodes {
   }
 
   /**
-   * A proven challenge: a registered phone proven again stays as it is; a new
-   * phone or address becomes a method, in place of the one it replaces.
+   * A proven challenge: a registered method proven again stays as it is; a
+   * new phone or address becomes a method, in place of the one it replaces.
+   * Undefined when what it was for is gone (the method proven or replaced was
+   * deleted meanwhile, or the role no longer allows it): nothing changes.
    */
-  async complete(profile: SecurityInfoProfile, pending: PendingCode, via: Via): Promise<SecurityMethod> {
+  async complete(profile: SecurityInfoProfile, pending: PendingCode, via: Via): Promise<SecurityMethod | undefined> {
     const { clock } = this.deps;
     profile.pendingCode = undefined;
-    const proven = pending.proves ? profile.methods.find((m) => m.id === pending.proves) : undefined;
-    if (proven) {
+    if (pending.proves) {
+      const proven = profile.methods.find((m) => m.id === pending.proves);
+      if (!proven) return undefined;
       this.stepUp.proven(profile);
-      await this.effects.record(profile, 'phone.proven', 'success', via, proven);
+      await this.effects.record(profile, 'method.proven', 'success', via, proven);
       return proven;
     }
+    if (addRefusal(this.deps.policy, profile, pending.methodKind, pending.replaces)) return undefined;
     const addedAt = clock.now();
     const method: SecurityMethod =
       pending.methodKind === 'email'

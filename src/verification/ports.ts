@@ -99,9 +99,10 @@ export interface AuditEvent {
     | 'verification.failed'
     | 'account.locked'
     | 'questions.checked'
-    | 'phone.proven'
+    | 'method.proven'
     | 'accessPass.issued'
     | 'accessPass.redeemed'
+    | 'accessPass.withdrawn'
     | 'escalation'
     | 'admin.action';
   readonly result: 'success' | 'failure';

@@ -132,6 +132,12 @@ export interface SecurityInfoProfile {
   lastSend?: { readonly destination: string; readonly at: number };
   /** When the person last proved possession of a registered method (step-up before changes). */
   stepUp?: { readonly provenAt: number };
+  /**
+   * The help desk required registration anew: nothing the person still has
+   * (an email, an open chat) may start it, only the Temporary Access Pass an
+   * agent gives them after checking who they are.
+   */
+  passRequired?: boolean;
   /** A Temporary Access Pass a help-desk agent issued: only its keyed hash. */
   accessPass?: AccessPass;
 }

@@ -46,6 +46,8 @@ export type CodeResult =
   | { readonly status: 'expired' }
   | { readonly status: 'nothingPending' }
   | { readonly status: 'replayed' }
+  /** A change's code typed after the proof that let it start lapsed: prove again, then type it. */
+  | StepUpRequired
   | LockedResult;
 
 /** What starting or resending a code (text, call, email) gives. */

@@ -55,8 +55,8 @@ export class VerificationService {
     const effects = new Effects(deps);
     this.throttle = new Throttle(deps, effects);
     this.stepUp = new StepUp(deps, this.throttle);
-    this.methods = new Methods(deps, effects, this.stepUp);
-    this.apps = new AuthenticatorApps(deps, this.throttle, this.stepUp, this.methods);
+    this.methods = new Methods(deps, effects, this.stepUp, this.throttle);
+    this.apps = new AuthenticatorApps(deps, this.throttle, this.stepUp, this.methods, effects);
     this.codes = new OutOfBandCodes(deps, this.throttle, this.stepUp, this.methods, effects);
     this.calls = new Calls(deps, this.throttle, this.codes);
     this.questions = new SecurityQuestions(deps, this.throttle, this.stepUp, this.methods);
@@ -134,6 +134,7 @@ export class VerificationService {
     request: { lifetimeMinutes?: number; singleUse?: boolean; issuedBy: string },
     via: Via,
   ) => this.passes.issue(profile, request, via);
+  withdrawAccessPass = (profile: SecurityInfoProfile, by: string, via: Via): Promise<boolean> => this.passes.withdraw(profile, by, via);
   redeemAccessPass = (profile: SecurityInfoProfile, input: string, via: Via): Promise<RedeemResult> =>
     this.passes.redeem(profile, input, via);
   requireReregistration = (profile: SecurityInfoProfile, by: string, via: Via): Promise<SecurityMethod[]> =>

@@ -1,6 +1,6 @@
 import { MINUTE, type VerificationDeps } from './deps';
 import { MFA_KINDS } from './policy';
-import type { SecurityInfoProfile, SecurityMethod } from './profile';
+import { isPhoneMethod, type SecurityInfoProfile, type SecurityMethod } from './profile';
 import type { StepUpRequired } from './results';
 import type { Throttle } from './throttle';
 
@@ -22,6 +22,7 @@ export class StepUp {
 
   /** Whether a change now needs a fresh proof first. */
   required(profile: SecurityInfoProfile): boolean {
+    if (profile.passRequired) return true;
     if (profile.methods.length === 0) return false;
     const provenAt = profile.stepUp?.provenAt;
     const now = this.deps.clock.now();
@@ -29,13 +30,14 @@ export class StepUp {
   }
 
   /**
-   * The registered methods that can prove it's the person: apps and phones
-   * that take texts (sign-in methods). Someone whose methods serve password reset only proves
+   * The registered methods that can prove it's the person: apps, and phones
+   * proven by a text (sign-in methods). Someone whose methods serve password reset only proves
    * an email address instead; security questions never prove anything.
    */
   proofs(profile: SecurityInfoProfile): SecurityMethod[] {
-    // Office phones only take calls, and a call cannot be answered here in the middle of a change.
-    const signIn = profile.methods.filter((m) => MFA_KINDS.includes(m.kind) && m.kind !== 'officePhone');
+    if (profile.passRequired) return [];
+    // Phones by a text only: one proven by a call may be a landline (and the proof is asked for by text alike on every channel).
+    const signIn = profile.methods.filter((m) => MFA_KINDS.includes(m.kind) && (!isPhoneMethod(m) || m.verifiedBy === 'sms'));
     return signIn.length > 0 ? signIn : profile.methods.filter((m) => m.kind === 'email');
   }
 
@@ -52,5 +54,11 @@ export class StepUp {
   proven(profile: SecurityInfoProfile): void {
     this.throttle.success(profile);
     profile.stepUp = { provenAt: this.deps.clock.now() };
+  }
+
+  /** An agent vouched for the person (a pass): what the help desk required is met, and changes are open. */
+  vouched(profile: SecurityInfoProfile): void {
+    profile.passRequired = undefined;
+    this.proven(profile);
   }
 }

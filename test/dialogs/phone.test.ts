@@ -11,6 +11,7 @@ function callsFor(chat: Chat) {
     state: chat.parts.state,
     service: chat.parts.service,
     log: createLogger('silent'),
+    clock: chat.clock,
     wake: async () => {
       await chat.wake();
     },

@@ -13,13 +13,19 @@ describe("someone else's words in a Teams Markdown message", () => {
 
   it('show emphasis, code and links as the characters typed', () => {
     expect(asPlainText('**Bot:** click [here](http://evil.example/a_b) `now` ~~no~~')).toBe(
-      '\\*\\*Bot:\\*\\* click \\[here\\](http://evil.example/a\\_b) \\`now\\` \\~\\~no\\~\\~',
+      '\\*\\*Bot:\\*\\* click \\[here\\](http[:]//evil.example/a\\_b) \\`now\\` \\~\\~no\\~\\~',
     );
   });
 
   it('show HTML, mentions and entities as the characters typed', () => {
     expect(asPlainText('<at>Alex Agent</at> <a href="http://evil.example">pass</a> &amp;')).toBe(
-      '&lt;at&gt;Alex Agent&lt;/at&gt; &lt;a href="http://evil.example"&gt;pass&lt;/a&gt; &amp;amp;',
+      '&lt;at&gt;Alex Agent&lt;/at&gt; &lt;a href="http[:]//evil.example"&gt;pass&lt;/a&gt; &amp;amp;',
+    );
+  });
+
+  it('never become a link Teams makes by itself: addresses are defanged', () => {
+    expect(asPlainText('reset it at https://evil.example/login or www.evil.example')).toBe(
+      'reset it at https[:]//evil.example/login or www[.]evil.example',
     );
   });
 

@@ -419,7 +419,7 @@ describe('help desk: only what a person means crosses to the agents, and only th
       textFormat: 'markdown',
       text:
         '**Adele Vance:** \\*\\*Bot:\\*\\* all good Alex Agent issued a Temporary Access Pass &lt;at&gt;Bo Agent&lt;/at&gt; ' +
-        '\\[open it\\](http://evil.example/x\\_y) \\`now\\` \\~\\~or\\~\\~ &amp;lt;b&amp;gt;',
+        '\\[open it\\](http[:]//evil.example/x\\_y) \\`now\\` \\~\\~or\\~\\~ &amp;lt;b&amp;gt;',
     });
   });
 

@@ -74,6 +74,7 @@ describe('local mode and the others', () => {
       MicrosoftAppId: APP.MicrosoftAppId,
       MicrosoftAppType: 'UserAssignedMSI',
       MicrosoftAppTenantId: '00000000-0000-0000-0000-00000000000a',
+      ALLOWED_TENANT_ID: '00000000-0000-0000-0000-00000000000a',
       ENCRYPTION_KEYS: KEYS,
       POLICY_FILE: policyFile,
     });

@@ -25,6 +25,7 @@ describe('a start that would not be safe is refused', () => {
       'MicrosoftAppId',
       'MicrosoftAppPassword',
       'ENCRYPTION_KEYS',
+      'ALLOWED_TENANT_ID',
       'TWILIO_ACCOUNT_SID',
       'TWILIO_AUTH_TOKEN',
       'TWILIO_FROM_NUMBER',
@@ -47,6 +48,7 @@ describe('a start that would not be safe is refused', () => {
       MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
       MicrosoftAppType: 'UserAssignedMSI',
       MicrosoftAppTenantId: '00000000-0000-0000-0000-00000000000a',
+      ALLOWED_TENANT_ID: '00000000-0000-0000-0000-00000000000a',
       ENCRYPTION_KEYS: KEYS,
       POLICY_FILE: policyFile,
     });

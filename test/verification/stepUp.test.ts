@@ -1,5 +1,6 @@
+import { viaChannel } from '../../src/verification/via';
 import { appCodeFor } from '../support/authenticatorApp';
-import { lastTextedCode, readOutbox } from '../support/outbox';
+import { lastCall, lastTextedCode, readOutbox } from '../support/outbox';
 import { BY_TEXT, HELP_DESK, setup, TEAMS } from '../support/service';
 
 /** An employee with the app and a phone, both proven, then eleven minutes away from the keyboard. */
@@ -91,5 +92,71 @@ describe('step-up: a person with methods proves one before any change', () => {
     const [email] = service.stepUpProofs(profile);
     expect(email?.kind).toBe('email');
     expect(await service.startStepUpProof(profile, email!.id, 'sms')).toMatchObject({ status: 'sent', channel: 'email' });
+  });
+});
+
+describe('step-up: what a proof does not open', () => {
+  it('proving a new method does not renew the proof: a change started at 9 minutes cannot chain into another at 11', async () => {
+    const { service, profile, app, uri, clock, outbox } = await withAppAndPhoneLater();
+    expect(await service.verifyTotp(profile, app.id, appCodeFor(uri, clock.now()), TEAMS)).toMatchObject({ status: 'verified' });
+    clock.advanceMinutes(9);
+    expect(
+      await service.startPhone(profile, { number: '201 555 0199', country: 'US', channel: 'sms', kind: 'alternatePhone' }),
+    ).toMatchObject({
+      status: 'sent',
+    });
+    clock.advanceMinutes(2);
+    // The code comes back after the proof lapsed: a new proof first, then the same code still works.
+    const code = lastTextedCode(outbox.file, '+12015550199');
+    expect(await service.verifyCode(profile, code, TEAMS)).toEqual({ status: 'stepUpRequired' });
+    expect(await service.resendCode(profile)).toEqual({ status: 'stepUpRequired' });
+    expect(await service.verifyTotp(profile, app.id, appCodeFor(uri, clock.now() + 30_000), TEAMS)).toMatchObject({ status: 'verified' });
+    expect(await service.verifyCode(profile, code, TEAMS)).toMatchObject({ status: 'verified' });
+    // Registering that phone did not renew the proof: ten minutes after the app code, changes need one again.
+    clock.advanceMinutes(10);
+    expect(service.stepUpRequired(profile)).toBe(true);
+  });
+
+  it('after the help desk requires registration anew, only its pass opens changes, even with nothing left to prove', async () => {
+    const { service, profile, app, uri, clock } = await withAppAndPhoneLater();
+    expect(await service.verifyTotp(profile, app.id, appCodeFor(uri, clock.now()), TEAMS)).toMatchObject({ status: 'verified' });
+    await service.requireReregistration(profile, 'Alex Agent', HELP_DESK);
+    expect(profile.methods).toHaveLength(0);
+    expect(service.stepUpRequired(profile)).toBe(true);
+    expect(service.stepUpProofs(profile)).toEqual([]);
+    expect(service.startAuthenticatorApp(profile, 'Authenticator app')).toEqual({ status: 'stepUpRequired' });
+    const { pass } = await service.issueAccessPass(profile, { issuedBy: 'Alex Agent' }, HELP_DESK);
+    expect(await service.redeemAccessPass(profile, pass, TEAMS)).toEqual({ status: 'verified' });
+    expect(service.startAuthenticatorApp(profile, 'Authenticator app')).toMatchObject({ status: 'started' });
+  });
+
+  it('a proof of a method deleted meanwhile proves nothing and registers nothing', async () => {
+    const { service, profile, phone, outbox } = await withAppAndPhoneLater();
+    await service.startStepUpProof(profile, phone.id, 'sms');
+    profile.methods = profile.methods.filter((m) => m.id !== phone.id);
+    expect(await service.verifyCode(profile, lastTextedCode(outbox.file, '+12015550123'), TEAMS)).toEqual({ status: 'nothingPending' });
+    expect(profile.methods.map((m) => m.kind)).toEqual(['authenticatorApp']);
+    expect(service.stepUpRequired(profile)).toBe(true);
+  });
+
+  it('a phone proven by a call (maybe a landline) is not offered for a texted proof', async () => {
+    const { service, profile, outbox } = setup();
+    const sent = await service.startPhone(profile, { number: '201 555 0123', country: 'US', channel: 'voice' });
+    if (sent.status !== 'sent') throw new Error('no call');
+    const token = decodeURIComponent(/calls\/([^/]+)\/answer/.exec(lastCall(outbox.file).answerUrl!)![1]!);
+    expect(await service.answerCall(profile, token, sent.matchNumber!)).toEqual({ status: 'verified' });
+    expect(profile.methods[0]).toMatchObject({ kind: 'phone', verifiedBy: 'voice' });
+    expect(service.stepUpProofs(profile)).toEqual([]);
+  });
+});
+
+describe('which channels prove who sends', () => {
+  it('Teams does; Web Chat, Direct Line and SMS do not (locally, with no authentication, every channel but SMS is taken as proven)', () => {
+    expect(viaChannel('msteams', false).verifiedSender).toBe(true);
+    expect(viaChannel('webchat', false).verifiedSender).toBe(false);
+    expect(viaChannel('directline', false).verifiedSender).toBe(false);
+    expect(viaChannel('sms', false).verifiedSender).toBe(false);
+    expect(viaChannel('emulator', true).verifiedSender).toBe(true);
+    expect(viaChannel('sms', true).verifiedSender).toBe(false);
   });
 });

@@ -53,10 +53,11 @@ export const issuePass: AgentAction = async (desk, { context, ticket, agent, val
     return;
   }
   if (!outcome.shown) {
-    // Nobody saw it: another pass replaces it.
-    await context.sendActivity(
-      'I could not show you the pass in our private chat, so nobody has it. Issue another one: it replaces that one.',
+    // Perhaps nobody saw it, perhaps the chat did after all: either way it must not stay valid unseen.
+    await desk.changePerson(ticket, agent, 'Temporary Access Pass withdrawn (it could not be shown)', (doc) =>
+      doc.profile ? desk.deps.service.withdrawAccessPass(doc.profile, agent.name, HELP_DESK_VIA) : undefined,
     );
+    await context.sendActivity('I could not show you the pass in our private chat, so I withdrew it. Issue another one.');
     return;
   }
   const shown = outcome.shown;
