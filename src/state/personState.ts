@@ -3,7 +3,7 @@ import type { DialogState } from 'botbuilder-dialogs';
 import { AppError, PreconditionFailedError } from '../kit/errors';
 import type { Aliases } from '../storage/aliases';
 import type { DocumentStore } from '../storage/store';
-import type { SecurityInfoProfile } from '../verification/profile';
+import { isTextablePhone, type SecurityInfoProfile } from '../verification/profile';
 
 /**
  * Everything about one person that a turn needs, in one document: their
@@ -58,7 +58,7 @@ interface Links {
 
 function linksOf(doc: PersonDocument): Links {
   const methods = doc.profile?.methods ?? [];
-  return { phones: methods.flatMap((m) => (m.kind === 'phone' || m.kind === 'alternatePhone' ? [m.e164] : [])) };
+  return { phones: methods.filter(isTextablePhone).map((m) => m.e164) };
 }
 
 const LOADED = Symbol('personState');

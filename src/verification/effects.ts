@@ -3,7 +3,7 @@ import { maskEmail } from './email';
 import { maskPhone } from './phone';
 import type { MethodKind } from './policy';
 import type { AuditEvent, Destination, SecurityInfoChange, Via } from './ports';
-import { isPhoneMethod, type SecurityInfoProfile, type SecurityMethod } from './profile';
+import { isPhoneMethod, isTextablePhone, type SecurityInfoProfile, type SecurityMethod } from './profile';
 
 /** Change notices per person per UTC day (each goes to every registered phone and email). */
 const NOTICES_PER_DAY = 20;
@@ -49,7 +49,7 @@ export class Effects {
     recipients: readonly SecurityMethod[] = profile.methods,
   ): Promise<void> {
     const destinations = recipients.flatMap((m): Destination[] => {
-      if (m.kind === 'phone' || m.kind === 'alternatePhone') return [{ channel: 'sms', address: m.e164 }];
+      if (isTextablePhone(m)) return [{ channel: 'sms', address: m.e164 }];
       if (m.kind === 'email') return [{ channel: 'email', address: m.address }];
       return [];
     });

@@ -171,3 +171,8 @@ export function totpContext(userId: string, methodId: string): string {
 export function isPhoneMethod(method: SecurityMethod): method is PhoneMethod {
   return method.kind === 'phone' || method.kind === 'alternatePhone' || method.kind === 'officePhone';
 }
+
+/** Phones that take texts (office phones only take calls): where notices go, and by which a person texting is known. */
+export function isTextablePhone(method: SecurityMethod): method is PhoneMethod {
+  return method.kind === 'phone' || method.kind === 'alternatePhone';
+}
