@@ -7,6 +7,7 @@ import { SmsGate } from './bot/smsGate';
 import { Lifecycle } from './channels/lifecycle';
 import { createServer } from './channels/server';
 import { type Config, checkStartable, HELPDESK_DEFAULTS, LOOPBACK, loadConfig } from './config';
+import { sharedClassifier } from './conversation/nlu';
 import { OutgoingMessages } from './delivery/messages';
 import { honourOptOuts, honourOptOutsInNotices } from './delivery/optOuts';
 import { MainDialogs } from './dialogs/mainDialog';
@@ -303,6 +304,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  // The language understanding trains once per process (a second or two): now, not on someone's first sentence.
+  void sharedClassifier().catch((err) => app.log.error({ err }, 'could not train the language understanding'));
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'stopping: finishing the turns in flight, then closing the store');
     await app.close();

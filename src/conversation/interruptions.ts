@@ -13,6 +13,7 @@ export const HELP_TEXT = [
   '- "help desk" to reach a person at the help desk',
   '- "temporary access pass" if the help desk gave you one',
   '- "help" to see this message',
+  'You can also write what you need in your own words, like "I lost my phone" or "delete my old phone".',
 ].join('\n');
 
 /** A word that jumps to a dialog from anywhere (e.g. "security info" → manage mode). */
@@ -24,7 +25,8 @@ export interface Command {
 /**
  * What a person may say at any point, whatever dialog is running: help,
  * cancel, start over, the help desk, and the commands. Looked at before the
- * dialog stack sees a typed message.
+ * dialog stack sees a typed message. What each does is here too, for what
+ * people mean in their own words (understanding.ts).
  */
 export class Interruptions {
   constructor(
@@ -32,7 +34,7 @@ export class Interruptions {
     /** The dialog "start over" begins. */
     private readonly startId: string,
     /** Opens a help-desk ticket; what was running keeps waiting. */
-    private readonly escalate: (context: TurnContext) => Promise<void>,
+    readonly escalate: (context: TurnContext) => Promise<void>,
   ) {}
 
   /** Whether a text is one of the words that work from anywhere. */
@@ -46,8 +48,7 @@ export class Interruptions {
     const text = (dc.context.activity.text ?? '').trim();
     if (dc.context.activity.value || !text) return false;
     if (HELP.test(text)) {
-      // Help changes nothing: what was running keeps waiting.
-      await dc.context.sendActivity(HELP_TEXT);
+      await this.help(dc);
       return true;
     }
     if (HELP_DESK.test(text)) {
@@ -55,27 +56,47 @@ export class Interruptions {
       return true;
     }
     if (CANCEL.test(text)) {
-      const wasActive = dc.activeDialog !== undefined;
-      await dc.cancelAllDialogs();
-      await dc.context.sendActivity(
-        wasActive
-          ? 'OK, I stopped. Anything you finished is kept. Say "start" when you want to continue.'
-          : 'There is nothing to cancel. Say "help" to see what I can do.',
-      );
+      await this.cancel(dc);
       return true;
     }
     const command = this.commands.find((c) => c.pattern.test(text));
     if (command) {
-      await dc.cancelAllDialogs();
-      await dc.beginDialog(command.dialogId(dc.context));
+      await this.begin(dc, command.dialogId(dc.context));
       return true;
     }
     if (START_OVER.test(text)) {
-      await dc.cancelAllDialogs();
-      await dc.context.sendActivity('OK, starting over.');
-      await dc.beginDialog(this.startId);
+      await this.startOver(dc);
       return true;
     }
     return false;
+  }
+
+  /** Says what the bot can do; what was running keeps waiting. */
+  async help(dc: DialogContext): Promise<void> {
+    await dc.context.sendActivity(HELP_TEXT);
+  }
+
+  /** Stops what is running; anything finished is kept. */
+  async cancel(dc: DialogContext): Promise<void> {
+    const wasActive = dc.activeDialog !== undefined;
+    await dc.cancelAllDialogs();
+    await dc.context.sendActivity(
+      wasActive
+        ? 'OK, I stopped. Anything you finished is kept. Say "start" when you want to continue.'
+        : 'There is nothing to cancel. Say "help" to see what I can do.',
+    );
+  }
+
+  /** Begins the current setup again. */
+  async startOver(dc: DialogContext): Promise<void> {
+    await dc.cancelAllDialogs();
+    await dc.context.sendActivity('OK, starting over.');
+    await dc.beginDialog(this.startId);
+  }
+
+  /** Leaves whatever is running for another dialog, as a command does. */
+  async begin(dc: DialogContext, dialogId: string, options?: object): Promise<void> {
+    await dc.cancelAllDialogs();
+    await dc.beginDialog(dialogId, options);
   }
 }

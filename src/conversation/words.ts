@@ -32,3 +32,38 @@ export const MANAGE = /^(security info|my (security )?(info|methods)|manage( my 
 export const ACCESS_PASS = /^(temporary access pass|tap|(i have )?a (temporary )?(access )?pass)$/i;
 /** The SMS menu (in chat, manage mode). */
 export const MENU = /^(menu|main menu)$/i;
+
+/**
+ * What the bot offers as buttons when it is not sure what someone meant
+ * ("Did you mean…?"), one title per intent; typed or clicked, a title does
+ * what its intent does. Several are words above already.
+ */
+export const SUGGESTION_TITLES = {
+  help: 'Help',
+  cancel: 'Cancel',
+  startOver: 'Start over',
+  helpDesk: 'Help desk',
+  'securityInfo.show': 'Security info',
+  'securityInfo.add': 'Add a method',
+  'securityInfo.change': 'Change a method',
+  'securityInfo.delete': 'Delete a method',
+  'securityInfo.default': 'Change my default method',
+  lostPhone: 'I lost my phone',
+  lostApp: 'I lost my authenticator app',
+  newNumber: 'I have a new phone number',
+  codeNotWorking: "My code doesn't work",
+  accessPass: 'Temporary access pass',
+  changeLanguage: 'Change language',
+  greeting: 'Continue',
+} as const;
+
+/** The intent whose suggestion title a text is, typed or clicked (case and curly apostrophes aside). */
+export function suggestedIntent(text: string): keyof typeof SUGGESTION_TITLES | undefined {
+  const typed = text
+    .trim()
+    .replace(/\u2019/g, "'")
+    .toLowerCase();
+  return (Object.keys(SUGGESTION_TITLES) as Array<keyof typeof SUGGESTION_TITLES>).find(
+    (intent) => SUGGESTION_TITLES[intent].toLowerCase() === typed,
+  );
+}

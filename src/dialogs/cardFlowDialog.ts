@@ -1,5 +1,7 @@
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
+import { valueForInput } from '../conversation/entities';
+import type { FirstReply, Understanding } from '../conversation/understanding';
 import type { CardAction, CardChoice, CardName, RenderedCard } from '../presentation/cards';
 import type { DialogDeps } from './deps';
 
@@ -103,6 +105,8 @@ export const HELP_DESK_ACTION = 'helpDesk';
 export abstract class CardFlowDialog<D extends object, O extends object = object> extends Dialog<O> {
   protected abstract readonly screens: Readonly<Record<string, Screen<D>>>;
   protected abstract readonly firstScreen: string;
+  /** Reads a typed text that none of a screen's buttons, choices or inputs took, for what it means; MainDialogs sets it. */
+  understanding?: Pick<Understanding, 'onScreen'>;
 
   constructor(
     id: string,
@@ -138,6 +142,15 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
       data: await this.initialData(dc, options),
     };
     dc.activeDialog!.state = state;
+    // Begun to act at once ("delete my old phone" → manage mode's Delete): the first screen's button, as if clicked.
+    const first = (options as FirstReply | undefined)?.firstReply;
+    const act =
+      first && Object.hasOwn(this.screens[state.screen]!.on, first.action) ? this.screens[state.screen]!.on[first.action] : undefined;
+    if (first && act) {
+      const next = await act(new FlowTurn(dc, state), { action: first.action, values: { ...first.values } });
+      // What only says something waits on a screen: the first one.
+      return this.apply(dc, state, 'say' in next || 'wait' in next ? { again: true, say: 'say' in next ? next.say : undefined } : next);
+    }
     await this.show(dc, state);
     return Dialog.EndOfTurn;
   }
@@ -163,9 +176,28 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     const handler = reply && Object.hasOwn(screen.on, reply.action) ? screen.on[reply.action] : undefined;
     if (!reply || !handler) {
       if (reply?.action === 'back') return this.back(dc, state);
+      const typed = dc.context.activity.value ? '' : (dc.context.activity.text ?? '').trim().slice(0, MAX_VALUE_LENGTH);
+      if (!reply && typed && this.understanding) return this.understand(dc, state, typed);
       return this.apply(dc, state, { say: this.choicesPrompt(state) });
     }
     return this.apply(dc, state, await handler(new FlowTurn(dc, state), reply));
+  }
+
+  /** A typed text the screen did not take: what it means acts, or is asked about (conversation/understanding.ts). */
+  private async understand(dc: DialogContext, state: FlowState<D>, text: string): Promise<DialogTurnResult> {
+    const choices = state.choices ?? [];
+    const understood = await this.understanding!.onScreen(dc, text, {
+      actions: state.actions,
+      options: [...choices.map((c) => c.title), ...state.actions.map((a) => a.title)],
+    });
+    if ('answered' in understood) return Dialog.EndOfTurn;
+    if ('again' in understood) return this.apply(dc, state, understood);
+    const { action, values } = understood.reply;
+    const screen = this.screens[state.screen]!;
+    const handler = Object.hasOwn(screen.on, action) ? screen.on[action] : undefined;
+    if (!handler) return this.apply(dc, state, { say: this.choicesPrompt(state) });
+    this.deps.note(dc.context, 'person', `[${action}]`);
+    return this.apply(dc, state, await handler(new FlowTurn(dc, state), { action, values }));
   }
 
   override async resumeDialog(dc: DialogContext, _reason: DialogReason, result?: unknown): Promise<DialogTurnResult> {
@@ -269,7 +301,11 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     const byNumber = number !== undefined ? state.actions[number - 1 - choices.length] : undefined;
     const match = byNumber ?? state.actions.find((a) => a.title.toLowerCase() === lower || a.action.toLowerCase() === lower);
     if (match) return { action: match.action, values: { ...match.data } };
-    if (state.textAction && state.textInput) return { action: state.textAction, values: { [state.textInput]: text } };
+    if (state.textAction && state.textInput) {
+      // A number or a code typed in a sentence ("my new number is (201) 555-0123") is taken out of it; a sentence without one is no value.
+      const typed = valueForInput(state.textInput, text, this.deps.service.policy.phone);
+      if (typed !== undefined) return { action: state.textAction, values: { [state.textInput]: typed } };
+    }
     return undefined;
   }
 

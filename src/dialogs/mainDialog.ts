@@ -1,10 +1,13 @@
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogReason, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { Interruptions } from '../conversation/interruptions';
+import { type IntentClassifier, sharedClassifier } from '../conversation/nlu';
+import { Understanding } from '../conversation/understanding';
 import { ACCESS_PASS, MANAGE, MENU } from '../conversation/words';
 import { supportsCards } from '../presentation/channelPresenter';
 import { ACCESS_PASS_DIALOG, AccessPassDialog } from './accessPassDialog';
 import { AuthenticatorAppDialog } from './authenticatorAppDialog';
+import { CardFlowDialog } from './cardFlowDialog';
 import { type DialogDeps, ROUTE_DIALOG } from './deps';
 import { EmailDialog } from './emailDialog';
 import { MANAGE_DIALOG, ManageDialog } from './manageDialog';
@@ -44,14 +47,20 @@ class RouteDialog extends Dialog {
  * Every dialog of the bot on one stack per person and channel (botbuilder
  * builds a dialog context for each nested component on every turn, so there
  * is none), the dialog at its bottom, and the words that interrupt any of
- * them. "security info" opens manage mode from anywhere.
+ * them. "security info" opens manage mode from anywhere. What people write
+ * in their own words is understood where no screen takes it.
  */
 export class MainDialogs {
   readonly rootId = ROUTE_DIALOG;
   readonly all: readonly Dialog[];
-  readonly interruptions: Interruptions;
+  /** The words that work from anywhere, then, with nothing running, free text. */
+  readonly interruptions: Understanding;
 
-  constructor(deps: DialogDeps) {
+  constructor(
+    deps: DialogDeps,
+    /** The intent classifier: by default one per process, trained when first needed (conversation/nlu.ts). */
+    classifier: () => Promise<IntentClassifier> = sharedClassifier,
+  ) {
     if (!deps) throw new Error('MainDialogs needs its dependencies');
     this.all = [
       new RouteDialog(deps),
@@ -69,7 +78,7 @@ export class MainDialogs {
     ];
     // By text, the SMS menu stands for every card dialog (none of which may show an app's key there).
     const byChannel = (dialogId: string) => (context: TurnContext) => (supportsCards(context.activity.channelId) ? dialogId : SMS_DIALOG);
-    this.interruptions = new Interruptions(
+    const words = new Interruptions(
       [
         { pattern: MANAGE, dialogId: byChannel(MANAGE_DIALOG) },
         { pattern: MENU, dialogId: byChannel(MANAGE_DIALOG) },
@@ -78,6 +87,16 @@ export class MainDialogs {
       ROUTE_DIALOG,
       (context) => deps.escalate(context, 'asked'),
     );
+    this.interruptions = new Understanding({
+      interruptions: words,
+      classifier,
+      manageDialog: byChannel(MANAGE_DIALOG),
+      accessPassDialog: ACCESS_PASS_DIALOG,
+      profile: (context) => deps.profile(context),
+      note: (context, from, text) => deps.note(context, from, text),
+    });
+    // Where a screen does not take a typed text, what it means is read instead of "Sorry, I didn't get that".
+    for (const dialog of this.all) if (dialog instanceof CardFlowDialog) dialog.understanding = this.interruptions;
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import { LOST_APP_ADVICE } from '../conversation/understanding';
 import { verbatim } from '../presentation/cards';
 import { APP_NEEDS_A_SCREEN, defaultSignIn, methodRows } from '../presentation/labels';
 import type { FlowTurn, Screen, Transition } from './cardFlowDialog';
@@ -6,10 +7,6 @@ import { CodeChallengeDialog, type CodeData } from './codeChallengeDialog';
 import type { DialogDeps } from './deps';
 
 export const SMS_DIALOG = 'sms';
-
-/** What a person who lost their app hears before the help desk takes over. */
-export const LOST_APP =
-  'A lost authenticator app is replaced with the help desk: they check it is you, then give you a Temporary Access Pass to use in Teams, or ask you to set up your methods again.';
 
 interface SmsData extends CodeData {
   /** The number texting: the conversation itself. */
@@ -99,7 +96,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
     if (!this.deps.profile(turn.context).methods.some((m) => m.kind === 'authenticatorApp')) {
       return { say: 'You have no authenticator app registered.' };
     }
-    await turn.context.sendActivity(LOST_APP);
+    await turn.context.sendActivity(LOST_APP_ADVICE);
     await this.deps.escalate(turn.context, 'asked');
     return { wait: true };
   }

@@ -1,8 +1,8 @@
 import type { TurnContext } from 'botbuilder';
+import { looksLikeCodeOrPass } from '../conversation/codeOrPass';
 import { END_CHAT, HELP_DESK } from '../conversation/words';
 import { onceInTurn } from '../kit/turnReplay';
 import type { PersonDocument } from '../state/personState';
-import { looksLikeCodeOrPass } from './codeOrPass';
 import type { Agent, HelpDeskDeps } from './deps';
 import { asPlainText, personName } from './plainText';
 import type { TeamsChannel } from './teamsChannel';
@@ -52,12 +52,12 @@ export class Relay {
       // A command is for the bot: the chat with the agent pauses (so a code or a pass typed next reaches the bot, not the channel).
       if (!HELP_DESK.test(text)) {
         doc.helpDesk.live = false;
-        const quoted = looksLikeCodeOrPass(text) ? '' : ` ("${asPlainText(text.slice(0, 40))}")`;
+        const quoted = looksLikeCodeOrPass(text, ticket.id) ? '' : ` ("${asPlainText(text.slice(0, 40))}")`;
         await this.sayOnce(ticket, `${personName(ticket)} went back to the assistant${quoted}.`);
       }
       return false;
     }
-    if (looksLikeCodeOrPass(text)) {
+    if (looksLikeCodeOrPass(text, ticket.id)) {
       await context.sendActivity(KEPT_FROM_AGENT);
       return true;
     }
@@ -84,7 +84,7 @@ export class Relay {
 
   /** An agent's words to the ticket's person. Returns whether they went (the agent is told when they did not). */
   async fromAgent(context: TurnContext, ticket: Ticket, agent: Agent, text: string): Promise<boolean> {
-    if (looksLikeCodeOrPass(text)) {
+    if (looksLikeCodeOrPass(text, ticket.id)) {
       await context.sendActivity(KEPT_FROM_PERSON);
       return false;
     }

@@ -1,4 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
+import { TICKET_NUMBER } from '../conversation/codeOrPass';
 import { AppError, PreconditionFailedError } from '../kit/errors';
 import type { DocumentStore } from '../storage/store';
 import { type Clock, type Random, readableCode } from '../verification/ports';
@@ -36,7 +37,6 @@ export interface Ticket {
 }
 
 /** What a ticket number looks like (HD-YYMMDD-XXXX). */
-export const TICKET_NUMBER = /HD-\d{6}-[A-Z0-9]{4}/;
 const WHOLE_TICKET_NUMBER = new RegExp(`^${TICKET_NUMBER.source}$`);
 
 /** All tickets share one partition: a help desk lists them together. */
