@@ -84,8 +84,16 @@ async function echo() {
   return server.address().port;
 }
 
+/**
+ * The enrollment bot, with the settings of BENCH_ENV added (the soak: a Cosmos DB store, Twilio); BENCH_COSMOS_CA
+ * is the certificate its Cosmos DB client trusts (a local server's or its fault proxy's, for this client only).
+ */
 async function enrollment() {
-  const app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir }), { metering: new PrintedMetering() });
+  const extra = JSON.parse(process.env.BENCH_ENV || '{}');
+  const ca = extra.BENCH_COSMOS_CA;
+  delete extra.BENCH_COSMOS_CA;
+  const cosmosAgent = ca ? new (require('node:https').Agent)({ ca, keepAlive: true }) : undefined;
+  const app = await startApp(loadConfig({ PORT: '0', DATA_DIR: dataDir, ...extra }), { metering: new PrintedMetering(), cosmosAgent });
   return Number(new URL(app.url).port);
 }
 

@@ -6,7 +6,7 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConversationParameters } from 'botbuilder';
 import { turnErrorHandler } from './bot/turnErrors';
-import { ReusedClientsAuthentication } from './channels/reusedClients';
+import { type ConnectorTimeouts, ReusedClientsAuthentication } from './channels/reusedClients';
 import { TWILIO_SMS_SERVICE_URL, TwilioSmsAdapter } from './channels/twilioSms';
 import type { Config, EncryptionKey } from './config';
 import { DevOutbox } from './delivery/devOutbox';
@@ -106,22 +106,31 @@ export function openSenders(config: Config, clock: Clock, log: Logger): { sender
 }
 
 /**
+ * How the bot authenticates requests and reaches the channels: its
+ * credentials (none in local mode), HTTP clients kept across turns, and
+ * every request to a channel bounded in time (a channel that hangs must not
+ * hang the turn).
+ */
+export function botAuthentication(config: Pick<Config, 'bot'>, timeouts?: ConnectorTimeouts) {
+  return new ReusedClientsAuthentication(
+    new ConfigurationBotFrameworkAuthentication({
+      MicrosoftAppId: config.bot.appId,
+      MicrosoftAppPassword: config.bot.appPassword,
+      MicrosoftAppType: config.bot.appType,
+      MicrosoftAppTenantId: config.bot.tenantId,
+    }),
+    timeouts,
+  );
+}
+
+/**
  * The channels' adapters: Bot Framework's, its requests authenticated with
  * the bot's credentials (none in local mode), and the one for texts by
  * Twilio's webhook, whose later replies go through `textSender`. With them,
  * how the bot reaches a conversation by itself.
  */
 export function openAdapters(config: Config, textSender: CodeSender, log: Logger, random: Random) {
-  const adapter = new CloudAdapter(
-    new ReusedClientsAuthentication(
-      new ConfigurationBotFrameworkAuthentication({
-        MicrosoftAppId: config.bot.appId,
-        MicrosoftAppPassword: config.bot.appPassword,
-        MicrosoftAppType: config.bot.appType,
-        MicrosoftAppTenantId: config.bot.tenantId,
-      }),
-    ),
-  );
+  const adapter = new CloudAdapter(botAuthentication(config));
   adapter.onTurnError = turnErrorHandler(log, random);
   const smsAdapter = new TwilioSmsAdapter(textSender, log);
   smsAdapter.onTurnError = turnErrorHandler(log, random);

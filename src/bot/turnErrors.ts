@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { DialogContextError } from 'botbuilder-dialogs';
 import { AppError, PreconditionFailedError } from '../kit/errors';
 import type { Logger } from '../kit/log';
 import type { Random } from '../verification/ports';
@@ -10,7 +11,8 @@ import type { Random } from '../verification/ports';
  * the last good step.
  */
 export function turnErrorHandler(log: Logger, random: Random) {
-  return async (context: TurnContext, error: Error): Promise<void> => {
+  return async (context: TurnContext, thrown: Error): Promise<void> => {
+    const error = unwrapped(thrown);
     if (error instanceof PreconditionFailedError) {
       log.info({ channelId: context.activity.channelId }, 'a concurrent turn for the same person won; this one was dropped');
       await context.sendActivity('I was still working on your previous message. If nothing happened, please try again.').catch(() => {});
@@ -23,11 +25,31 @@ export function turnErrorHandler(log: Logger, random: Random) {
       await context.sendActivity(`${error.message} (Reference: ${reference})`).catch(() => {});
       return;
     }
-    log.error({ err: error, reference, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
+    log.error({ err: thrown, reference, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     await context
       .sendActivity(
         `Sorry, something went wrong on my side. Your progress up to your last step is saved; please try again. (Reference: ${reference})`,
       )
       .catch((sendError) => log.error({ err: sendError, reference }, 'could not send the apology'));
   };
+}
+
+/**
+ * The error as thrown where it happened: botbuilder-dialogs wraps whatever a
+ * dialog throws in a DialogContextError (the original in `error`), which
+ * would hide a busy store's own words behind the generic apology.
+ */
+function unwrapped(error: Error): Error {
+  let inner = error;
+  for (let depth = 0; depth < 5 && !(inner instanceof AppError); depth++) {
+    const wrapped =
+      inner instanceof DialogContextError
+        ? inner.error
+        : inner.name === 'DialogContextError'
+          ? (inner as { error?: unknown }).error
+          : undefined;
+    if (!(wrapped instanceof Error)) break;
+    inner = wrapped;
+  }
+  return inner;
 }

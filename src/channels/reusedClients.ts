@@ -14,6 +14,48 @@ import {
 const KEPT_CLIENTS = 64;
 
 /**
+ * How long a request to the channel (a message, a card replaced) may take:
+ * each attempt, and all of them with the client's retries of 5xx and its
+ * pauses. Without them the connector client waits for as long as the channel
+ * keeps the connection open: a turn, and the person's next, would hang.
+ */
+export const CONNECTOR_TIMEOUTS = { requestMs: 5_000, totalMs: 12_000 } as const;
+
+export type ConnectorTimeouts = { readonly requestMs: number; readonly totalMs: number };
+
+/** The part of @azure/core-rest-pipeline's request that the bound sets. */
+interface PipelineRequest {
+  timeout: number;
+  abortSignal?: AbortSignal;
+}
+interface Pipeline {
+  addPolicy(policy: {
+    name: string;
+    sendRequest(request: PipelineRequest, next: (request: PipelineRequest) => Promise<unknown>): Promise<unknown>;
+  }): void;
+}
+
+/**
+ * Bounds every request of a connector client by `timeouts`. botbuilder
+ * replaces any request policy given in its options, so the policy goes into
+ * the client's own pipeline, ahead of its retry policy: each attempt has the
+ * time-out, and all of them together the one deadline.
+ */
+export function bounded<C>(client: C, timeouts: ConnectorTimeouts = CONNECTOR_TIMEOUTS): C {
+  const pipeline = (client as unknown as { client?: { pipeline?: Pipeline } }).client?.pipeline;
+  if (!pipeline) throw new Error('the connector client has no request pipeline to bound (botbuilder changed?)');
+  pipeline.addPolicy({
+    name: 'boundedTime',
+    sendRequest: (request, next) => {
+      if (!request.timeout) request.timeout = timeouts.requestMs;
+      request.abortSignal ??= AbortSignal.timeout(timeouts.totalMs);
+      return next(request);
+    },
+  });
+  return client;
+}
+
+/**
  * Bot Framework authentication that keeps its HTTP clients. botbuilder builds a
  * new connector client (with its whole request pipeline) and a new user-token
  * client for every turn, which costs more than many turns' own work; these are
@@ -25,7 +67,11 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   private readonly connectors = new BoundedMap<Promise<ConnectorClient>>(KEPT_CLIENTS);
   private readonly tokenClients = new BoundedMap<Promise<UserTokenClient>>(KEPT_CLIENTS);
 
-  constructor(private readonly inner: BotFrameworkAuthentication) {
+  constructor(
+    private readonly inner: BotFrameworkAuthentication,
+    /** How long a request to a channel may take (tests shorten it). */
+    private readonly timeouts: ConnectorTimeouts = CONNECTOR_TIMEOUTS,
+  ) {
     super();
   }
 
@@ -60,22 +106,25 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   private reuse(claimsIdentity: ClaimsIdentity, factory: ConnectorFactory): ConnectorFactory {
-    return new KeptConnectors(this.connectors, appIdOf(claimsIdentity), factory);
+    return new KeptConnectors(this.connectors, appIdOf(claimsIdentity), factory, this.timeouts);
   }
 }
 
-/** A connector factory that hands out the kept client for the bot identity, service URL and audience. */
+/** A connector factory that hands out the kept client for the bot identity, service URL and audience, its requests bounded in time. */
 class KeptConnectors extends ConnectorFactory {
   constructor(
     private readonly kept: BoundedMap<Promise<ConnectorClient>>,
     private readonly appId: string,
     private readonly factory: ConnectorFactory,
+    private readonly timeouts: ConnectorTimeouts,
   ) {
     super();
   }
 
   create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-    return this.kept.getOrAdd(`${this.appId}\u0000${serviceUrl}\u0000${audience ?? ''}`, () => this.factory.create(serviceUrl, audience));
+    return this.kept.getOrAdd(`${this.appId}\u0000${serviceUrl}\u0000${audience ?? ''}`, async () =>
+      bounded(await this.factory.create(serviceUrl, audience), this.timeouts),
+    );
   }
 }
 

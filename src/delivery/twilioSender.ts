@@ -16,15 +16,28 @@ export interface TwilioSettings {
 type RequestOptions<TData> = Parameters<typeof twilio.RequestClient.prototype.request<TData>>[0];
 
 /**
- * Sends every SDK request to another origin, keeping the SDK's own auth,
- * form encoding and error handling: only the scheme, host and port change.
+ * How long a text or call may keep a turn waiting: one request to Twilio
+ * (the SDK's own default is 30 s), and all the attempts with their pauses.
+ * Bot Framework waits 15 s for a turn's answer, and the person is waiting
+ * too; Twilio's API answers in well under a second when it is up.
  */
-class RedirectingRequestClient extends twilio.RequestClient {
-  constructor(private readonly baseUrl: string) {
-    super({ timeout: 10_000 });
+export const TWILIO_TIMEOUTS = { requestMs: 4_000, totalMs: 9_000 } as const;
+
+/**
+ * The SDK's HTTP client with a bounded time-out; with `baseUrl`, every
+ * request goes to another origin, keeping the SDK's own auth, form encoding
+ * and error handling: only the scheme, host and port change.
+ */
+class BoundedRequestClient extends twilio.RequestClient {
+  constructor(
+    private readonly baseUrl: string | undefined,
+    timeoutMs: number,
+  ) {
+    super({ timeout: timeoutMs });
   }
 
   override request<TData>(opts: RequestOptions<TData>) {
+    if (!this.baseUrl) return super.request<TData>(opts);
     const target = new URL(this.baseUrl);
     const uri = new URL(opts.uri);
     uri.protocol = target.protocol;
@@ -53,8 +66,9 @@ interface TwilioError {
 
 /**
  * Texts and calls through Twilio. Transient failures (5xx, 429, time-outs,
- * network errors) are retried with backoff; a permanent refusal comes back as
- * a result the dialog turns into a clear message.
+ * network errors) are retried with backoff, within {@link TWILIO_TIMEOUTS}
+ * in all; a permanent refusal comes back as a result the dialog turns into a
+ * clear message.
  */
 export class TwilioSender implements Pick<CodeSender, 'sendSms' | 'placeCall'> {
   private readonly client: twilio.Twilio;
@@ -62,13 +76,20 @@ export class TwilioSender implements Pick<CodeSender, 'sendSms' | 'placeCall'> {
   constructor(
     private readonly settings: TwilioSettings,
     private readonly log: Logger,
-    private readonly retry: { readonly delaysMs: readonly number[]; readonly sleep: (ms: number) => Promise<void> } = {
+    private readonly retry: {
+      readonly delaysMs: readonly number[];
+      readonly sleep: (ms: number) => Promise<void>;
+      /** Milliseconds since some fixed moment (to keep the attempts within the total). */
+      readonly now?: () => number;
+      readonly timeouts?: { readonly requestMs: number; readonly totalMs: number };
+    } = {
       delaysMs: [250, 1000],
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     },
   ) {
+    const timeouts = retry.timeouts ?? TWILIO_TIMEOUTS;
     this.client = twilio(settings.accountSid, settings.authToken, {
-      httpClient: settings.apiBaseUrl ? new RedirectingRequestClient(settings.apiBaseUrl) : undefined,
+      httpClient: new BoundedRequestClient(settings.apiBaseUrl, timeouts.requestMs),
     });
   }
 
@@ -98,6 +119,9 @@ export class TwilioSender implements Pick<CodeSender, 'sendSms' | 'placeCall'> {
   }
 
   private async attempt(channel: 'sms' | 'voice', to: string, send: () => Promise<unknown>): Promise<DeliveryResult> {
+    const now = this.retry.now ?? (() => performance.now());
+    const { requestMs, totalMs } = this.retry.timeouts ?? TWILIO_TIMEOUTS;
+    const started = now();
     for (let attempt = 0; ; attempt++) {
       try {
         await send();
@@ -109,7 +133,9 @@ export class TwilioSender implements Pick<CodeSender, 'sendSms' | 'placeCall'> {
         this.log.warn({ channel, to: maskPhone(to), status, twilioCode: code, attempt, transient }, 'twilio refused');
         if (!transient) return { ok: false, failure: (code !== undefined && PERMANENT[code]) || 'rejected', permanent: true };
         const delay = this.retry.delaysMs[attempt];
-        if (delay === undefined) return { ok: false, failure: 'unavailable', permanent: false };
+        // No attempt starts that could not finish within the total.
+        if (delay === undefined || now() - started + delay + requestMs > totalMs)
+          return { ok: false, failure: 'unavailable', permanent: false };
         await this.retry.sleep(delay);
       }
     }

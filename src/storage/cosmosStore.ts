@@ -26,6 +26,14 @@ export interface CosmosSettings {
   readonly agent?: Agent;
   /** Told the request units of every operation, for the per-turn cost. */
   readonly onCharge?: (requestUnits: number) => void;
+  /** How long to wait (tests shorten them); {@link COSMOS_TIMEOUTS} by default. */
+  readonly timeouts?: Partial<CosmosTimeouts>;
+}
+
+export interface CosmosTimeouts {
+  readonly requestMs: number;
+  readonly throttledSeconds: number;
+  readonly operationMs: number;
 }
 
 /** Service busy after the SDK's own retries: the person is told to try again in a minute. */
@@ -34,6 +42,28 @@ export class StoreThrottledError extends AppError {
     super('store_throttled', 'The service is busy. Please try again in a minute.', { expose: true, cause });
   }
 }
+
+/** Cosmos DB did not answer in time, answered 503, or the connection dropped: the person is told to try again. */
+export class StoreUnavailableError extends AppError {
+  constructor(cause: unknown) {
+    super('store_unavailable', "I can't reach my records just now. Please try again in a minute.", { expose: true, cause });
+  }
+}
+
+/**
+ * How long the client waits: for one HTTP request (the SDK's default is a
+ * minute), for 429s in a row (it waits as long as each `x-ms-retry-after-ms`
+ * says, up to this in all), and for one operation with every retry the SDK
+ * makes (timed-out reads are retried across regions up to 120 times). A
+ * turn that needs the store gives up within seconds, not minutes: Bot
+ * Framework waits 15 s for a turn's answer.
+ */
+export const COSMOS_TIMEOUTS: CosmosTimeouts = { requestMs: 4_000, throttledSeconds: 4, operationMs: 6_000 };
+
+/** Status codes of a Cosmos DB that is down or overloaded (not of a request that is wrong). */
+const UNAVAILABLE_STATUS = new Set([408, 500, 502, 503, 504]);
+/** Errors of a request that never got its answer. */
+const UNANSWERED = new Set(['TimeoutError', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'REQUEST_SEND_ERROR', 'UND_ERR_SOCKET']);
 
 /**
  * The store port on Cosmos DB (NoSQL API): one container per collection,
@@ -46,20 +76,25 @@ export class CosmosStore implements DocumentStore {
     private readonly containers: ReadonlyMap<Collection, Container>,
     private readonly clock: Clock,
     private readonly onCharge: (ru: number) => void,
+    private readonly timeouts: CosmosTimeouts,
   ) {}
 
   /** Connects, creating the database and its containers when missing. */
   static async open(settings: CosmosSettings, clock: Clock): Promise<CosmosStore> {
+    const timeouts = { ...COSMOS_TIMEOUTS, ...settings.timeouts };
     const client = new CosmosClient({
       endpoint: settings.endpoint,
       ...(settings.key ? { key: settings.key } : { aadCredentials: settings.credential }),
       ...(settings.agent ? { agent: settings.agent } : {}),
-      connectionPolicy: { retryOptions: { maxRetryAttemptCount: 9, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 30 } },
+      connectionPolicy: {
+        requestTimeout: timeouts.requestMs,
+        retryOptions: { maxRetryAttemptCount: 9, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: timeouts.throttledSeconds },
+      },
     });
     const { database } = await client.databases.createIfNotExists({ id: settings.database });
     const containers = new Map<Collection, Container>();
     for (const collection of COLLECTIONS) containers.set(collection, await createContainer(database, collection));
-    return new CosmosStore(client, containers, clock, settings.onCharge ?? (() => {}));
+    return new CosmosStore(client, containers, clock, settings.onCharge ?? (() => {}), timeouts);
   }
 
   async get<T>(collection: Collection, id: string, options: { readonly partition?: string } = {}): Promise<StoredDocument<T> | undefined> {
@@ -78,27 +113,28 @@ export class CosmosStore implements DocumentStore {
         if (!current || this.expired(current.expiresAt)) throw new PreconditionFailedError(`${collection}/${id}`);
         const response = await container
           .item(encodeId(id), envelope.pk)
-          .replace(envelope, { accessCondition: { type: 'IfMatch', condition: options.ifMatch } });
+          .replace(envelope, { accessCondition: { type: 'IfMatch', condition: options.ifMatch }, abortSignal: this.deadline() });
         this.onCharge(response.requestCharge);
         return response.etag;
       }
       if (options.ifNoneMatch === '*') {
         try {
-          const response = await container.items.create(envelope);
+          const response = await container.items.create(envelope, { abortSignal: this.deadline() });
           this.onCharge(response.requestCharge);
           return response.etag;
         } catch (err) {
           if (!(err instanceof ErrorResponse) || err.code !== 409) throw err;
           const current = await this.read<T>(collection, id, options.partition);
           if (current && !this.expired(current.expiresAt)) throw new PreconditionFailedError(`${collection}/${id}`);
-          const response = await container
-            .item(encodeId(id), envelope.pk)
-            .replace(envelope, current?._etag ? { accessCondition: { type: 'IfMatch', condition: current._etag } } : {});
+          const response = await container.item(encodeId(id), envelope.pk).replace(envelope, {
+            ...(current?._etag ? { accessCondition: { type: 'IfMatch' as const, condition: current._etag } } : {}),
+            abortSignal: this.deadline(),
+          });
           this.onCharge(response.requestCharge);
           return response.etag;
         }
       }
-      const response = await container.items.upsert(envelope);
+      const response = await container.items.upsert(envelope, { abortSignal: this.deadline() });
       this.onCharge(response.requestCharge);
       return response.etag!;
     }, `${collection}/${id}`);
@@ -115,7 +151,12 @@ export class CosmosStore implements DocumentStore {
     for (let attempt = 0; attempt < 5; attempt++) {
       try {
         try {
-          const response = await item.patch<Envelope<{ count: number }>>([{ op: 'incr', path: '/value/count', value: 1 }]);
+          const response = await this.call(
+            () =>
+              item.patch<Envelope<{ count: number }>>([{ op: 'incr', path: '/value/count', value: 1 }], { abortSignal: this.deadline() }),
+            `${collection}/${id}`,
+            { notFound: 'pass' },
+          );
           this.onCharge(response.requestCharge);
           if (response.resource && !this.expired(response.resource.expiresAt)) return response.resource.value.count;
         } catch (err) {
@@ -141,7 +182,10 @@ export class CosmosStore implements DocumentStore {
     return this.call(async () => {
       const response = await this.container(collection)
         .item(encodeId(id), current.pk)
-        .delete(options.ifMatch !== undefined ? { accessCondition: { type: 'IfMatch', condition: options.ifMatch } } : {});
+        .delete({
+          ...(options.ifMatch !== undefined ? { accessCondition: { type: 'IfMatch' as const, condition: options.ifMatch } } : {}),
+          abortSignal: this.deadline(),
+        });
       this.onCharge(response.requestCharge);
       return true;
     }, `${collection}/${id}`);
@@ -157,7 +201,7 @@ export class CosmosStore implements DocumentStore {
             query: `SELECT * FROM c WHERE c.pk = @pk ORDER BY c.id ${options.newestFirst ? 'DESC' : 'ASC'}`,
             parameters: [{ name: '@pk', value: partition }],
           },
-          { partitionKey: partition, maxItemCount: limit },
+          { partitionKey: partition, maxItemCount: limit, abortSignal: this.deadline() },
         )
         .fetchAll();
       this.onCharge(response.requestCharge);
@@ -176,7 +220,7 @@ export class CosmosStore implements DocumentStore {
     return this.call(async () => {
       const response = await this.container(collection)
         .item(encodeId(id), partition ?? id)
-        .read<Envelope<T>>();
+        .read<Envelope<T>>({ abortSignal: this.deadline() });
       this.onCharge(response.requestCharge);
       return response.statusCode === 404 ? undefined : response.resource;
     }, `${collection}/${id}`);
@@ -193,18 +237,38 @@ export class CosmosStore implements DocumentStore {
     };
   }
 
-  /** Maps the SDK's errors onto the port's: 412 → precondition failed, 429 (after the SDK's retries) → busy. */
-  private async call<R>(operation: () => Promise<R>, what: string): Promise<R> {
+  /**
+   * Maps the SDK's errors onto the port's: 412 → precondition failed, 429
+   * (after the SDK's retries) → busy, no answer in time or a dropped
+   * connection or a 503 → unavailable (both said to the person as they are).
+   */
+  private async call<R>(operation: () => Promise<R>, what: string, options: { notFound?: 'pass' } = {}): Promise<R> {
+    let timer: NodeJS.Timeout | undefined;
+    // The SDK sleeps out a 429's whole retry-after, whatever its abort signal says: the deadline is kept here.
+    const late = new Promise<never>((_, reject) => {
+      const ms = this.timeouts.operationMs;
+      timer = setTimeout(() => reject(new StoreUnavailableError(new Error(`${what}: no answer within ${ms} ms`))), ms);
+    });
     try {
-      return await operation();
+      return await Promise.race([operation(), late]);
     } catch (err) {
-      if (err instanceof PreconditionFailedError) throw err;
-      if (err instanceof ErrorResponse) {
+      if (err instanceof PreconditionFailedError || err instanceof StoreUnavailableError || err instanceof StoreThrottledError) throw err;
+      if (err instanceof ErrorResponse && typeof err.code === 'number') {
+        if (err.code === 404 && options.notFound === 'pass') throw err;
         if (err.code === 412 || err.code === 404 || err.code === 409) throw new PreconditionFailedError(what);
         if (err.code === 429) throw new StoreThrottledError(err);
+        if (UNAVAILABLE_STATUS.has(err.code)) throw new StoreUnavailableError(err);
       }
+      if (isUnanswered(err)) throw new StoreUnavailableError(err);
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** A fresh deadline for one request of the SDK, its retries included. */
+  private deadline(): AbortSignal {
+    return AbortSignal.timeout(this.timeouts.operationMs);
   }
 
   private container(collection: Collection): Container {
@@ -216,6 +280,13 @@ export class CosmosStore implements DocumentStore {
   private expired(expiresAt: number | null | undefined): boolean {
     return expiresAt !== null && expiresAt !== undefined && expiresAt <= this.clock.now();
   }
+}
+
+/** An operation that got no answer: timed out (ours or the SDK's), aborted, or its connection went away. */
+function isUnanswered(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return err.name === 'AbortError' || err.name === 'TimeoutError' || (typeof code === 'string' && UNANSWERED.has(code));
 }
 
 async function createContainer(database: Database, collection: Collection): Promise<Container> {

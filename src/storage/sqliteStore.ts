@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { PreconditionFailedError } from '../kit/errors';
+import { AppError, PreconditionFailedError } from '../kit/errors';
 import type { Clock, Random } from '../verification/ports';
 import type { Collection, DocumentStore, StoredDocument, WriteOptions } from './store';
 
@@ -9,6 +9,29 @@ interface Row {
   etag: string;
   body: string;
   expires_at: number | null;
+}
+
+/**
+ * How long a write waits for another connection's write lock (a backup,
+ * `npm run rekey`). better-sqlite3 is synchronous: the whole process waits
+ * with it, every other person's turn too, so the wait is short; past it the
+ * person is told the service is busy.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 1000;
+
+/** Another connection held the write lock past the busy timeout: the person is told to try again in a minute. */
+export class StoreBusyError extends AppError {
+  constructor(cause: unknown) {
+    super('store_busy', 'The service is busy. Please try again in a minute.', { expose: true, cause });
+  }
+}
+
+/** SQLite's result codes for a lock another connection holds (SQLITE_BUSY, SQLITE_LOCKED and their extended codes). */
+function isLocked(err: unknown): boolean {
+  // By its code alone: the native module keeps the SqliteError class of the first context that loaded it (jest
+  // loads modules once per test file), so neither `instanceof SqliteError` nor `instanceof Error` can be relied on.
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
 /** Where the embedded store keeps its file in DATA_DIR. */
@@ -52,7 +75,7 @@ export class SqliteStore implements DocumentStore {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     this.db.exec(createTable('documents'));
     // Older files are brought up to date inside the write lock, so two processes opening one do not both do it.
     this.db
@@ -119,7 +142,7 @@ export class SqliteStore implements DocumentStore {
   }
 
   async get<T>(collection: Collection, id: string): Promise<StoredDocument<T> | undefined> {
-    const row = this.statements.get.get(collection, id);
+    const row = this.unlocked(() => this.statements.get.get(collection, id));
     if (!row || this.expired(row.expires_at)) return undefined;
     return { value: JSON.parse(row.body) as T, etag: row.etag };
   }
@@ -135,15 +158,12 @@ export class SqliteStore implements DocumentStore {
       partition: options.partition ?? null,
       now: this.clock.now(),
     };
-    let changes: number;
-    if (options.ifMatch !== undefined) {
-      changes = this.statements.replace.run({ ...params, ifMatch: options.ifMatch }).changes;
-    } else if (options.ifNoneMatch === '*') {
-      changes = this.statements.create.run(params).changes;
-    } else {
+    const changes = this.unlocked(() => {
+      if (options.ifMatch !== undefined) return this.statements.replace.run({ ...params, ifMatch: options.ifMatch }).changes;
+      if (options.ifNoneMatch === '*') return this.statements.create.run(params).changes;
       const { now: _now, ...unconditional } = params;
-      changes = this.statements.upsert.run(unconditional).changes;
-    }
+      return this.statements.upsert.run(unconditional).changes;
+    });
     if (changes === 0) throw new PreconditionFailedError(`${collection}/${id}`);
     return etag;
   }
@@ -151,20 +171,22 @@ export class SqliteStore implements DocumentStore {
   async increment(collection: 'counters', id: string, options: { readonly expiresAt: number; readonly init?: object }): Promise<number> {
     const body = JSON.stringify({ ...options.init, count: 1 });
     const params = { collection, id, etag: this.random.id(), body, expiresAt: options.expiresAt, now: this.clock.now() };
-    return this.statements.increment.get(params)!.count;
+    return this.unlocked(() => this.statements.increment.get(params)!.count);
   }
 
   async delete(collection: Collection, id: string, options: Pick<WriteOptions, 'ifMatch'> = {}): Promise<boolean> {
     const params = { collection, id, now: this.clock.now() };
-    if (options.ifMatch === undefined) return this.statements.delete.run(params).changes > 0;
-    const changes = this.statements.deleteIf.run({ ...params, ifMatch: options.ifMatch }).changes;
+    if (options.ifMatch === undefined) return this.unlocked(() => this.statements.delete.run(params).changes > 0);
+    const changes = this.unlocked(() => this.statements.deleteIf.run({ ...params, ifMatch: options.ifMatch }).changes);
     if (changes === 0) throw new PreconditionFailedError(`${collection}/${id}`);
     return true;
   }
 
   async list<T>(collection: Collection, partition: string, options: { limit?: number; newestFirst?: boolean } = {}): Promise<T[]> {
     const statement = options.newestFirst ? this.statements.listNewest : this.statements.list;
-    return statement.all(collection, partition, this.clock.now(), options.limit ?? 1000).map((row) => JSON.parse(row.body) as T);
+    return this.unlocked(() => statement.all(collection, partition, this.clock.now(), options.limit ?? 1000)).map(
+      (row) => JSON.parse(row.body) as T,
+    );
   }
 
   /** Removes expired documents; only a clean-up, reads already treat them as absent. */
@@ -174,6 +196,16 @@ export class SqliteStore implements DocumentStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+  }
+
+  /** Runs a statement; a lock held past the busy timeout becomes {@link StoreBusyError}. */
+  private unlocked<R>(statement: () => R): R {
+    try {
+      return statement();
+    } catch (err) {
+      if (isLocked(err)) throw new StoreBusyError(err);
+      throw err;
+    }
   }
 
   private expired(expiresAt: number | null): boolean {

@@ -1,5 +1,6 @@
-import { TwilioSender } from '../../src/delivery/twilioSender';
+import { TWILIO_TIMEOUTS, TwilioSender } from '../../src/delivery/twilioSender';
 import { createLogger } from '../../src/kit/log';
+import { FaultProxy } from '../support/faultProxy';
 import { TwilioDouble } from '../support/twilioDouble';
 
 const SID = `AC${'1'.repeat(32)}`;
@@ -83,5 +84,50 @@ describe('Twilio delivery, through the real twilio SDK against a local double', 
     expect(await sender.sendSms('+12015550123', 'x')).toEqual({ ok: false, failure: 'unavailable', permanent: false });
     expect(sleeps).toEqual([250, 1000]);
     double = await new TwilioDouble().start(); // for afterEach
+  });
+});
+
+describe('Twilio delivery when Twilio hangs (a fault proxy in front of the double)', () => {
+  let double: TwilioDouble;
+  let proxy: FaultProxy;
+  const sender = (timeouts = { requestMs: 300, totalMs: 900 }) =>
+    new TwilioSender(
+      { accountSid: SID, authToken: TOKEN, from: '+14255550199', apiBaseUrl: proxy.url, publicBaseUrl: 'https://bot.contoso.com' },
+      createLogger('silent'),
+      { delaysMs: [50, 100], sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), timeouts },
+    );
+
+  beforeEach(async () => {
+    double = await new TwilioDouble().start();
+    proxy = await new FaultProxy({ target: double.url }).start();
+  });
+  afterEach(async () => {
+    await proxy.stop();
+    await double.stop();
+  });
+
+  it('gives up on a request that gets no answer, and keeps every attempt within the total (unavailable, not permanent)', async () => {
+    proxy.inject({ fault: { hang: true } });
+    const started = Date.now();
+    expect(await sender().sendSms('+12015550123', 'x')).toEqual({ ok: false, failure: 'unavailable', permanent: false });
+    expect(Date.now() - started).toBeLessThan(1_500);
+    // Two attempts fit in 900 ms (300 + 50 + 300); a third would not.
+    expect(proxy.seen).toHaveLength(2);
+  });
+
+  it('a slow first answer is given up and the retry goes through', async () => {
+    proxy.inject({ fault: { hang: true }, times: 1 });
+    expect(await sender().sendSms('+12015550123', 'x')).toEqual({ ok: true });
+    expect(double.messages()).toHaveLength(1);
+  });
+
+  it('has a bounded time-out without a base URL too (production talks to Twilio itself): the SDK would wait 30 s', () => {
+    const production = new TwilioSender(
+      { accountSid: SID, authToken: TOKEN, from: '+14255550199', publicBaseUrl: 'https://bot.contoso.com' },
+      createLogger('silent'),
+    );
+    const httpClient = (production as unknown as { client: { httpClient?: { defaultTimeout?: number } } }).client.httpClient;
+    expect(httpClient?.defaultTimeout).toBe(TWILIO_TIMEOUTS.requestMs);
+    expect(TWILIO_TIMEOUTS.totalMs).toBeLessThanOrEqual(10_000);
   });
 });
