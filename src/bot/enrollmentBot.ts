@@ -1,5 +1,6 @@
 import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botbuilder';
 import { DialogSet, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import { REPEATED_DELIVERY } from '../dialogs/deps';
 import { MainDialogs } from '../dialogs/mainDialog';
 import type { HelpDesk } from '../helpdesk/helpDesk';
 import { PreconditionFailedError } from '../kit/errors';
@@ -10,7 +11,7 @@ import type { PersonState } from '../state/personState';
 import type { Clock } from '../verification/ports';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
 import { describePerson, type Person, personIdOf, refusalOf, tenantsOf } from './identity';
-import { PersonTurns } from './personTurns';
+import { PersonTurns, RecentKeys } from './personTurns';
 import type { SmsGate } from './smsGate';
 import { TurnOutbox } from './turnOutbox';
 
@@ -60,6 +61,8 @@ export class EnrollmentBot extends ActivityHandler {
   private readonly dialogs: DialogSet;
   /** One turn at a time per person on this instance: a double click waits for the first click's turn to be saved. */
   private readonly turns = new PersonTurns();
+  /** The activities this instance answered lately: a repeat of one of them gets no second answer. */
+  private readonly answered = new RecentKeys(10_000);
   /** botbuilder-dialogs' memory-scope configuration, worked out in the first turn and given to every later one. */
   private memoryScopes: DialogStateManagerConfiguration | undefined;
 
@@ -72,6 +75,12 @@ export class EnrollmentBot extends ActivityHandler {
     for (const dialog of deps.dialogs.all) this.dialogs.add(dialog);
 
     this.onMessage(async (context, next) => {
+      if (context.turnState.get(REPEATED_DELIVERY)) {
+        // Its effects are done already: only where the person is, shown again.
+        await this.runDialog(context, 'continueIfActive');
+        await next();
+        return;
+      }
       await this.ensureProfile(context);
       const doc = this.deps.state.get(context);
       // With an agent on the line, what the person writes is for the agent.
@@ -161,13 +170,19 @@ export class EnrollmentBot extends ActivityHandler {
         const doc = await this.deps.state.load(context, personId);
         // Met by SMS first, then in Teams: the Teams document holds the security info now.
         if (doc.movedTo) await this.deps.state.load(context, doc.movedTo);
-        // A channel delivers again when unsure the first arrived: the repeat is the same turn, done already.
+        // A channel delivers again when unsure the first arrived: the repeat is the same turn, done already. When this
+        // instance spoke for it, it stays silent; otherwise (the instance that ran it may have stopped before it spoke)
+        // the person is shown where they are, and nothing else happens.
         if (!this.deps.state.firstDelivery(context)) {
-          this.deps.log.info({ channelId: context.activity.channelId }, 'repeated delivery of an activity ignored');
-          await notices.close();
-          outbox.release();
-          saved = true;
-          return;
+          const answered = this.answered.has(deliveryKey(context));
+          this.deps.log.info({ channelId: context.activity.channelId, answered }, 'repeated delivery of an activity');
+          if (answered) {
+            await notices.close();
+            outbox.release();
+            saved = true;
+            return;
+          }
+          context.turnState.set(REPEATED_DELIVERY, true);
         }
         await super.run(context);
         await notices.close();
@@ -196,6 +211,7 @@ export class EnrollmentBot extends ActivityHandler {
       }
     }
     const ids = await outbox.flush();
+    this.answered.add(deliveryKey(context));
     await this.deps.state.renameActivities(context, ids);
   }
 
@@ -241,6 +257,12 @@ export class EnrollmentBot extends ActivityHandler {
     }
     await dc.beginDialog(this.deps.dialogs.rootId);
   }
+}
+
+/** Which activity of which conversation this turn is for. */
+function deliveryKey(context: TurnContext): string {
+  const { channelId, conversation, id } = context.activity;
+  return `${channelId}\n${conversation?.id}\n${id}`;
 }
 
 function isCardSubmit(activity: Partial<Activity>): boolean {

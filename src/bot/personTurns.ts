@@ -19,3 +19,19 @@ export class PersonTurns {
     }
   }
 }
+
+/** The last `size` keys seen, oldest forgotten first. */
+export class RecentKeys {
+  private readonly keys = new Set<string>();
+  constructor(private readonly size: number) {}
+
+  add(key: string): void {
+    this.keys.delete(key);
+    this.keys.add(key);
+    if (this.keys.size > this.size) this.keys.delete(this.keys.values().next().value!);
+  }
+
+  has(key: string): boolean {
+    return this.keys.has(key);
+  }
+}

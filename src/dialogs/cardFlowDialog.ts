@@ -3,7 +3,7 @@ import { Dialog, type DialogContext, DialogReason, type DialogTurnResult } from 
 import { valueForInput } from '../conversation/entities';
 import type { FirstReply, Understanding } from '../conversation/understanding';
 import type { CardAction, CardChoice, CardName, RenderedCard } from '../presentation/cards';
-import type { DialogDeps } from './deps';
+import { type DialogDeps, REPEATED_DELIVERY } from './deps';
 
 /** What a person sent back: the action they chose and the values they typed. */
 export interface Reply {
@@ -161,6 +161,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
       const onWake = this.screens[state.screen]?.onWake;
       return this.apply(dc, state, onWake ? await onWake(new FlowTurn(dc, state)) : { wait: true });
     }
+    if (dc.context.turnState.get(REPEATED_DELIVERY)) return this.apply(dc, state, { again: true });
     const reply = this.readReply(dc.context.activity, state);
     if (reply === 'stale') {
       return this.apply(dc, state, { again: true, say: 'That card is no longer active. Here is where you are:' });

@@ -20,6 +20,13 @@ export function isStepUpResult(value: unknown): value is StepUpResult {
 /** A screen whose change the service refused for want of a step-up: prove first, then this screen again. */
 export const STEP_UP_FIRST = { begin: STEP_UP_DIALOG, say: "Before your security info changes, prove it's you." } as const;
 
+/**
+ * Set on a turn whose activity was delivered before and whose answer may
+ * never have gone out (the instance that ran it stopped before it spoke): the
+ * dialog shows where the person is again, and does nothing else.
+ */
+export const REPEATED_DELIVERY = Symbol('repeatedDelivery');
+
 /** What every dialog is built with; the composition root makes one. */
 export interface DialogDeps {
   readonly service: VerificationService;

@@ -52,7 +52,7 @@ export function phoneProblemMessage(problem: PhoneProblem): string {
 
 /** Why a text or call could not go out. */
 export function deliveryFailureMessage(failure: DeliveryFailure, permanent: boolean): string {
-  if (!permanent) return "We couldn't reach our phone service just now. Nothing was sent; please try again in a minute.";
+  if (!permanent) return "We couldn't reach our phone service just now. Please try again in a minute.";
   const reason: Record<DeliveryFailure, string> = {
     invalidNumber: 'Our phone service says this number does not exist.',
     notMobile: "This number can't receive texts.",

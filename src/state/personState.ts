@@ -22,6 +22,12 @@ export interface PersonDocument {
   journal?: JournalEntry[];
   /** The ids of the last activities a turn was run for, per channel: a repeated delivery is recognised and done once. */
   delivered?: Record<string, string[]>;
+  /**
+   * The phones the aliases pointed at before a change of phones was saved, until
+   * the aliases are pointed at the new ones: a relinking cut short (the store
+   * failed after the document was saved) is done by the next save.
+   */
+  aliasesFrom?: string[];
   /** Their help-desk ticket, while it is open; `live` once an agent claimed it (messages are relayed). */
   helpDesk?: { ticketId: string; live: boolean };
 }
@@ -54,6 +60,10 @@ interface Loaded {
 /** The phone numbers (that can text) by which a document is found. */
 interface Links {
   readonly phones: readonly string[];
+}
+
+function samePhones(a: Links, b: Links): boolean {
+  return a.phones.length === b.phones.length && a.phones.every((phone) => b.phones.includes(phone));
 }
 
 function linksOf(doc: PersonDocument): Links {
@@ -91,7 +101,7 @@ export class PersonState {
       doc,
       etag: stored?.etag,
       json: JSON.stringify(doc),
-      linked: linksOf(doc),
+      linked: doc.aliasesFrom ? { phones: doc.aliasesFrom } : linksOf(doc),
     } satisfies Loaded);
     return doc;
   }
@@ -146,6 +156,9 @@ export class PersonState {
   async save(context: TurnContext): Promise<void> {
     const loaded = context.turnState.get(LOADED) as Loaded | undefined;
     if (!loaded) return;
+    const relinking = !samePhones(loaded.linked, linksOf(loaded.doc));
+    // Saved with the change, until the aliases follow it.
+    if (relinking) loaded.doc.aliasesFrom = [...loaded.linked.phones];
     const json = JSON.stringify(loaded.doc);
     if (json === loaded.json) return;
     loaded.etag = await this.store.put('state', loaded.id, loaded.doc, loaded.etag ? { ifMatch: loaded.etag } : { ifNoneMatch: '*' });
@@ -157,8 +170,20 @@ export class PersonState {
       for (const phone of linksOf(loaded.doc).phones) await this.aliases.unlinkPhone(phone, from);
     }
     loaded.linked = await this.relink(loaded.id, loaded.linked, loaded.doc);
+    if (relinking) await this.relinked(loaded);
     if (loaded.upn) await this.aliases.linkUpn(loaded.upn, loaded.id);
     loaded.upn = undefined;
+  }
+
+  /** The aliases follow the phones now: the marker goes (a turn that wrote since keeps it, and its next save relinks again, harmlessly). */
+  private async relinked(loaded: Loaded): Promise<void> {
+    delete loaded.doc.aliasesFrom;
+    try {
+      loaded.etag = await this.store.put('state', loaded.id, loaded.doc, { ifMatch: loaded.etag! });
+      loaded.json = JSON.stringify(loaded.doc);
+    } catch (err) {
+      if (!(err instanceof PreconditionFailedError)) throw err;
+    }
   }
 
   /** Points the aliases at the document's phones as they are now. */
@@ -185,17 +210,29 @@ export class PersonState {
       // Met by SMS, then in Teams: the person lives in the other document now.
       if (stored.value.movedTo) return this.update(stored.value.movedTo, change);
       const doc = normalise(stored.value);
-      const before = linksOf(doc);
+      const loaded: Loaded = {
+        id: personId,
+        doc,
+        etag: stored.etag,
+        json: '',
+        linked: doc.aliasesFrom ? { phones: doc.aliasesFrom } : linksOf(doc),
+      };
       const result = await change(doc);
       // Nothing changed: nothing to write.
       if (result === undefined) return { result, doc };
+      const relinking = !samePhones(loaded.linked, linksOf(doc));
+      if (relinking) doc.aliasesFrom = [...loaded.linked.phones];
       try {
-        await this.store.put('state', personId, doc, { ifMatch: stored.etag });
-        await this.relink(personId, before, doc);
-        return { result, doc };
+        loaded.etag = await this.store.put('state', personId, doc, { ifMatch: stored.etag });
       } catch (err) {
         if (!(err instanceof PreconditionFailedError)) throw err;
+        continue;
       }
+      if (relinking) {
+        await this.relink(personId, loaded.linked, doc);
+        await this.relinked(loaded);
+      }
+      return { result, doc };
     }
     throw new AppError('state_contended', 'the person document stayed contended');
   }

@@ -56,6 +56,21 @@ describe('a turn commits before it speaks', () => {
     expect(textsTo(chat, '+12015550123')).toHaveLength(1);
   });
 
+  it('a delivery repeated to another instance (the first stopped before it spoke) shows where the person is, and does nothing twice', async () => {
+    const clock = new FrozenClock();
+    const store = new SqliteStore(':memory:', clock, cryptoRandom);
+    const first = new Chat({ store, clock });
+    await throughTheApp(first);
+    const next = submitOf(first, 'Next', US_NUMBER, 'delivery-2');
+    await first.adapter.processActivity({ ...next });
+    expect(textsTo(first, '+12015550123')).toHaveLength(1);
+    // The same activity, delivered again to an instance that never answered it.
+    const other = new Chat({ store, clock });
+    await other.adapter.processActivity({ ...next });
+    expect(cardText(other.lastCard())).toContain('+1 ••• ••• 0123');
+    expect(textsTo(first, '+12015550123').length + textsTo(other, '+12015550123').length).toBe(1);
+  });
+
   it('two clicks at once on one card go one step forward and send one text; the second is told where the person is', async () => {
     const chat = new Chat();
     await throughTheApp(chat);
@@ -105,5 +120,24 @@ describe('a turn commits before it speaks', () => {
     const replies = await chat.click('Next', US_NUMBER);
     expect(cardsOf(replies)).toHaveLength(0);
     expect(textsOf(replies).join('\n')).toMatch(/sorry|try again/i);
+  });
+
+  it('a phone saved while its alias could not be written is found by its number after the next turn (the relinking is finished then)', async () => {
+    const clock = new FrozenClock();
+    const inner = new SqliteStore(':memory:', clock, cryptoRandom);
+    const chat = new Chat({ store: inner, clock });
+    await throughTheApp(chat);
+    await chat.click('Next', US_NUMBER);
+    const put = inner.put.bind(inner);
+    let failAliases = true;
+    inner.put = async (collection, id, value, options) => {
+      if (collection === 'aliases' && failAliases) throw new Error('store unavailable');
+      return put(collection, id, value, options);
+    };
+    await chat.click('Next', { code: lastTextedCode(chat.outbox.file) });
+    expect((await chat.parts.aliases.phone('+12015550123')).personId).toBeUndefined();
+    failAliases = false;
+    await chat.send('help');
+    expect((await chat.parts.aliases.phone('+12015550123')).personId).toBe('emulator:user-1');
   });
 });

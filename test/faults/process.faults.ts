@@ -61,6 +61,8 @@ describe('the bot killed with SIGKILL at random moments while people enrol (SQLi
         said: results.flatMap((r) => r.said).filter((s) => !/accepted/.test(s)),
       });
     }
+    // A request lost with its instance is delivered again, and answered: nobody is left without a word.
+    expect(results.reduce((n, r) => n + r.silent, 0)).toBe(0);
     const store = new SqliteStore(sqliteFileIn(dataDir), systemClock, cryptoRandom);
     try {
       for (const [i, p] of people.entries()) {
