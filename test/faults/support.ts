@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import type { PersonDocument } from '../../src/state/personState';
 import type { DocumentStore } from '../../src/storage/store';
@@ -234,51 +232,5 @@ export function phoneFor(index: number): string {
   return `201 ${200 + (index % 800)} ${String(1000 + Math.floor(index / 800)).padStart(4, '0')}`;
 }
 
-/** The real bot (`src/index.ts`) in its own process, as `npm start` runs it: to kill -9, or to run with a file size limit. */
-export interface SpawnedBot {
-  readonly url: string;
-  readonly child: ChildProcess;
-  /** The log lines so far, parsed. */
-  logLines(): Array<Record<string, unknown>>;
-  readonly exited: Promise<number | null>;
-}
-
-const ROOT = path.join(__dirname, '..', '..');
-
-/**
- * Starts the bot with only these settings (and PATH), and resolves once it
- * listens. `fileSizeKiB` runs it under `ulimit -f` (RLIMIT_FSIZE, which any
- * user may lower for a child): no file it writes (the SQLite file, its WAL)
- * may grow past that, as on a full disk; the write fails with EFBIG (Node
- * ignores SIGXFSZ), which SQLite reports as a disk I/O error.
- */
-export function spawnBot(env: Record<string, string>, options: { fileSizeKiB?: number } = {}): Promise<SpawnedBot> {
-  const node = [process.execPath, '--import', 'tsx', 'src/index.ts'];
-  const [command, ...args] =
-    options.fileSizeKiB === undefined ? node : ['bash', '-c', `ulimit -f ${options.fileSizeKiB} && exec "$@"`, 'bot', ...node];
-  const child = spawn(command!, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const logLines = () =>
-    stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return new Promise((resolve, reject) => {
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const listening =
-        stdout.includes('security info assistant listening') && logLines().find((l) => l.msg === 'security info assistant listening');
-      if (listening) resolve({ url: `http://127.0.0.1:${listening.port}`, child, logLines, exited });
-    });
-    void exited.then((code) => reject(new Error(`the bot stopped (${code}) before it listened:\n${stdout}${stderr}`)));
-  });
-}
+/** The bot as its own process (test/startup/support.ts), with only the settings given. */
+export { type Running as SpawnedBot, startServer as spawnBot } from '../startup/support';

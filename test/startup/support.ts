@@ -8,13 +8,26 @@ const root = path.join(__dirname, '..', '..');
  * runs it, with only the settings given: nothing of the test's environment
  * leaks in but PATH.
  */
-function launch(env: Record<string, string>, entry = 'src/index.ts'): ChildProcess {
+function launch(env: Record<string, string>, entry = 'src/index.ts', options: LaunchOptions = {}): ChildProcess {
   // tsx as a loader, not its CLI: the CLI keeps a pipe in the temp folder, which a test watches.
-  return spawn(process.execPath, ['--import', 'tsx', entry], {
+  const node = [process.execPath, '--import', 'tsx', entry];
+  const [command, ...args] =
+    options.fileSizeKiB === undefined ? node : ['bash', '-c', `ulimit -f ${options.fileSizeKiB} && exec "$@"`, 'bot', ...node];
+  return spawn(command!, args, {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+export interface LaunchOptions {
+  /**
+   * Runs it under `ulimit -f` (RLIMIT_FSIZE, which any user may lower for a
+   * child): no file it writes (the SQLite file, its WAL) may grow past that, as
+   * on a full disk; the write fails with EFBIG (Node ignores SIGXFSZ), which
+   * SQLite reports as a disk I/O error.
+   */
+  readonly fileSizeKiB?: number;
 }
 
 export interface Exited {
@@ -42,6 +55,8 @@ export function runToExit(env: Record<string, string>, entry?: string): Promise<
 
 export interface Running {
   readonly url: string;
+  readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
   /** The log lines so far, parsed. */
   logLines(): Array<Record<string, unknown>>;
   /** Stops it as a platform would (SIGTERM); resolves with its exit code. */
@@ -49,8 +64,8 @@ export interface Running {
 }
 
 /** Starts the bot and resolves once it listens (its log says where). */
-export function startServer(env: Record<string, string>): Promise<Running> {
-  const child = launch({ PORT: '0', ...env });
+export function startServer(env: Record<string, string>, options: LaunchOptions = {}): Promise<Running> {
+  const child = launch({ PORT: '0', ...env }, undefined, options);
   let stdout = '';
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
@@ -70,7 +85,7 @@ export function startServer(env: Record<string, string>): Promise<Running> {
     child.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       const listening = logLines().find((l) => l.msg === 'security info assistant listening');
-      if (listening) resolve({ url: `http://127.0.0.1:${listening.port}`, logLines, stop });
+      if (listening) resolve({ url: `http://127.0.0.1:${listening.port}`, child, exited, logLines, stop });
     });
     void exited.then((code) => reject(new Error(`the bot stopped (${code}) before it listened:\n${stdout}${stderr}`)));
   });
