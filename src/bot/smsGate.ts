@@ -62,11 +62,16 @@ export class SmsGate {
       if (count === TEXTS_PER_TEN_MINUTES + 1) await context.sendActivity('Too many messages. Please wait 10 minutes, then try again.');
       return undefined;
     }
-    // A webhook delivered twice (a retry, a replay) is one text.
+    // A webhook delivered twice (a retry, a replay) is one text. Its mark is taken in two overlapping day-long windows
+    // (ending tonight and tomorrow night), so a repeat is recognised for at least a whole day, across midnight too.
     const day = (Math.floor(clock.now() / DAY) + 1) * DAY;
-    if (activity.id && !(await counters.take(secretBox.keyedNames(activity.id).of('texts:id:'), 1, day + DAY))) {
-      this.deps.log.warn('a text delivered twice ignored');
-      return undefined;
+    if (activity.id) {
+      const mark = secretBox.keyedNames(activity.id).of('texts:id:');
+      const [tomorrow, tonight] = await Promise.all([counters.take(mark, 1, day + DAY), counters.take(mark, 1, day)]);
+      if (!tomorrow || !tonight) {
+        this.deps.log.warn('a text delivered twice ignored');
+        return undefined;
+      }
     }
     const text = (activity.text ?? '').trim();
     // Honoured at once though the sender may be forged: it stops only what the person did not ask for (delivery/optOuts.ts).
