@@ -1,4 +1,4 @@
-import { type Activity, ActivityHandler, ActivityTypes, TurnContext } from 'botbuilder';
+import { type Activity, ActivityHandler, ActivityTypes, type InvokeResponse, TurnContext } from 'botbuilder';
 import { DialogSet, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
 import { REPEATED_DELIVERY } from '../dialogs/deps';
 import { MainDialogs } from '../dialogs/mainDialog';
@@ -106,6 +106,11 @@ export class EnrollmentBot extends ActivityHandler {
       }
       await next();
     });
+  }
+
+  /** Invokes (Action.Execute, message extensions) are nothing this bot offers: acknowledged, and nothing is done. */
+  protected override async onInvokeActivity(_context: TurnContext): Promise<InvokeResponse> {
+    return { status: 200 };
   }
 
   override async run(context: TurnContext): Promise<void> {

@@ -1,12 +1,12 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify, { type Request, type RequestHandler } from 'restify';
-import { z } from 'zod';
 import type { CallResults } from '../bot/callResults';
 import type { Logger } from '../kit/log';
 import type { QrLinks } from '../presentation/qrLinks';
 import type { StoreAuditLog } from '../storage/auditStore';
 import type { StoreMetering } from '../storage/metering';
 import type { Clock } from '../verification/ports';
+import { activityShape } from './activityShape';
 import { registerAdminRoutes } from './adminRoutes';
 import type { Lifecycle } from './lifecycle';
 import { registerQrRoute } from './qrRoute';
@@ -37,16 +37,6 @@ export interface ServerDeps {
 
 /** Activities are small; anything bigger than this is refused before parsing. */
 export const MAX_BODY_BYTES = 256 * 1024;
-
-/** The least an activity needs before botbuilder sees it; everything else passes through. */
-const activityShape = z.looseObject({
-  type: z.string().min(1).max(64),
-  channelId: z.string().min(1).max(64),
-  serviceUrl: z.string().max(2048).optional(),
-  from: z.looseObject({ id: z.string().min(1).max(512) }),
-  conversation: z.looseObject({ id: z.string().min(1).max(1024) }),
-  text: z.string().max(28_000).optional(),
-});
 
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';

@@ -14,12 +14,20 @@ export const TWILIO_SMS_SERVICE_URL = 'urn:twilio:sms';
 /** Replies of an inbound turn, collected for the webhook's TwiML answer. */
 const REPLIES = Symbol('smsReplies');
 
+/**
+ * A string of `min` to `max` characters. The type is checked first: zod's own
+ * length checks also run on a value that is not a string, read its `length`,
+ * and throw on one that cannot be compared (`{"length":{"toString":null}}`),
+ * which made such a body a server error instead of a malformed one.
+ */
+const boundedText = (min: number, max: number) => z.string().pipe(z.string().min(min).max(max));
+
 /** The few fields of Twilio's incoming-message webhook that matter here. */
 const inboundShape = z.looseObject({
-  MessageSid: z.string().min(1).max(64),
-  From: z.string().min(1).max(32),
-  To: z.string().min(1).max(32),
-  Body: z.string().max(1600).default(''),
+  MessageSid: boundedText(1, 64),
+  From: boundedText(1, 32),
+  To: boundedText(1, 32),
+  Body: boundedText(0, 1600).default(''),
 });
 
 export type InboundSms = z.output<typeof inboundShape>;
@@ -102,7 +110,7 @@ export interface SmsRouteDeps {
   readonly devRoute: boolean;
 }
 
-const devShape = z.object({ from: z.string().min(1).max(32), text: z.string().max(1600) });
+const devShape = z.object({ from: boundedText(1, 32), text: boundedText(0, 1600) });
 
 /**
  * `POST /api/sms`, Twilio's incoming-message webhook: signed, form-encoded,

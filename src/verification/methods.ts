@@ -37,7 +37,7 @@ export class Methods {
       if (profile.defaultMethodId === old.id) profile.defaultMethodId = method.id;
       await this.effects.record(profile, 'method.deleted', 'success', via, old);
     }
-    const first = profile.methods.length === 0;
+    const first = this.stepUp.firstRegistration(profile);
     profile.methods.push(method);
     // Proving a new method ends a run of failures; it renews the proof for changes only when it is the person's first
     // (otherwise one proof, then a chain of new methods, would keep changes open without end).

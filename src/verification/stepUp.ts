@@ -23,10 +23,19 @@ export class StepUp {
   /** Whether a change now needs a fresh proof first. */
   required(profile: SecurityInfoProfile): boolean {
     if (profile.passRequired) return true;
-    if (profile.methods.length === 0) return false;
+    if (this.firstRegistration(profile)) return false;
     const provenAt = profile.stepUp?.provenAt;
     const now = this.deps.clock.now();
     return provenAt === undefined || provenAt > now || now - provenAt >= this.deps.policy.limits.stepUpMinutes * MINUTE;
+  }
+
+  /**
+   * Whether the person has no authenticator yet: no method, or security
+   * questions alone (they prove nothing: NIST SP 800-63B-4 does not count
+   * them). Their first registration needs no proof.
+   */
+  firstRegistration(profile: SecurityInfoProfile): boolean {
+    return profile.methods.every((m) => m.kind === 'securityQuestions');
   }
 
   /**

@@ -38,7 +38,8 @@ describe("the bot's requests to the channel (a fault proxy in front of the conne
     const c = await client();
     const started = Date.now();
     await expect(send(c)).rejects.toThrow();
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Without a time-out it waited as long as the connection stayed open; the bound leaves room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 
   it('retries a 5xx within the deadline, and the message gets through', async () => {

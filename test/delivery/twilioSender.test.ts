@@ -110,7 +110,8 @@ describe('Twilio delivery when Twilio hangs (a fault proxy in front of the doubl
     proxy.inject({ fault: { hang: true } });
     const started = Date.now();
     expect(await sender().sendSms('+12015550123', 'x')).toEqual({ ok: false, failure: 'unavailable', permanent: false });
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // Far below the SDK's own 30 s an attempt, with room for a loaded machine.
+    expect(Date.now() - started).toBeLessThan(10_000);
     // Two attempts fit in 900 ms (300 + 50 + 300); a third would not.
     expect(proxy.seen).toHaveLength(2);
   });

@@ -74,6 +74,19 @@ describe('step-up: a person with methods proves one before any change', () => {
     expect(service.stepUpProofs(profile).some((m) => m.kind === 'securityQuestions')).toBe(false);
   });
 
+  it('security questions alone prove nothing, so a person with only them is still at their first registration', async () => {
+    const { service, profile, appCode, outbox, clock } = setup();
+    const picks = ['q1', 'q2', 'q3'].map((questionId, i) => ({ questionId, answer: `answer number ${i}` }));
+    expect(await service.registerSecurityQuestions(profile, picks, TEAMS)).toEqual({ status: 'registered' });
+    clock.advanceMinutes(30);
+    expect(service.stepUpRequired(profile)).toBe(false);
+    expect(service.startAuthenticatorApp(profile, 'Microsoft Authenticator')).toMatchObject({ status: 'started' });
+    await service.verifyAuthenticatorApp(profile, appCode(), TEAMS);
+    // The first authenticator is the proof for what follows in the same sitting.
+    expect(await service.startPhone(profile, { number: '201 555 0123', country: 'US', channel: 'sms' })).toMatchObject({ status: 'sent' });
+    expect(await service.verifyCode(profile, lastTextedCode(outbox.file), TEAMS)).toMatchObject({ status: 'verified' });
+  });
+
   it('a Temporary Access Pass from the help desk proves the person in Teams, never by text', async () => {
     const { service, profile } = await withAppAndPhoneLater();
     const { pass } = await service.issueAccessPass(profile, { issuedBy: 'Alex Agent', singleUse: false }, HELP_DESK);

@@ -1,0 +1,248 @@
+import fc from 'fast-check';
+import { MAX_BODY_BYTES } from '../../src/channels/server';
+import { BotFixture } from '../support/botFixture';
+import { imageOf } from '../support/cards';
+import { FrozenClock } from '../support/clock';
+import { callTokenOf, lastTextedCode, readOutbox } from '../support/outbox';
+import { decodeQrPng } from '../support/qr';
+import { ErrorLog, expectAnswered, fuzz, RejectionWatch, SEED, seededRandom, trim } from './fuzzing';
+import { anyText, bytewise, headerValue, hugeString, junk, oddString } from './junk';
+import { enrollsNormally, Person, REQUEST_TIMEOUT_MS, teamsUser } from './person';
+
+const KEY = 'admin-key-for-the-fuzz-tests-0123456789';
+/** Sam Student: a phone on file in the sample directory, who registers it through the dev SMS route at the end. */
+const SAM = '+12015550142';
+
+/** A path segment a client made up: odd text encoded, or raw encodings a parser may choke on. */
+const madeUpSegment = fc.oneof(
+  fc.oneof(oddString, hugeString, fc.base64String({ minLength: 40, maxLength: 48 })).map(bytewise),
+  fc.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+  fc.constantFrom('%', '%zz', '%E0%A4%A', '%C0%AF', '%00', '..%2F..%2Fetc', '%2e%2e', '.png', '..png', 'a.png.png', ''),
+);
+
+describe('the QR image links, the admin route and the dev routes, sent generated requests', () => {
+  let bot: BotFixture;
+  let qrPerson: Person;
+  let caller: Person;
+  const clock = new FrozenClock();
+  const rejections = new RejectionWatch();
+  const errors = new ErrorLog();
+  const checks = { rejections, errors, url: () => bot.app.url };
+
+  beforeAll(async () => {
+    rejections.start();
+    bot = await BotFixture.start(
+      { QR_IMAGE_MODE: 'url', ADMIN_API_KEY: KEY },
+      { clock, random: seededRandom(SEED), log: errors.logger },
+      { publicUrl: true },
+    );
+    qrPerson = new Person(bot, teamsUser(bot, 0, 'qr'), '201 555 0166');
+    caller = new Person(bot, teamsUser(bot, 0, 'caller'), '201 555 0177');
+  });
+  afterAll(async () => {
+    rejections.stop();
+    await bot?.stop();
+  });
+
+  async function request(method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) {
+    const response = await fetch(`${bot.app.url}${path}`, { method, ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    return { status: response.status, type: response.headers.get('content-type') ?? '', bytes: Buffer.from(await response.arrayBuffer()) };
+  }
+
+  it('/api/qr/:token.png: no server error; a link shows its QR code once, then never; made-up links get nothing; the heap stays bounded', async () => {
+    /** Links of QR cards shown to the person, newest last, and whether each was fetched. */
+    const links: Array<{ path: string; taken: boolean; retired: boolean }> = [];
+    const showQr = async () => {
+      for (const link of links) link.retired = true; // a new QR card retires the one before it
+      await qrPerson.say('start over');
+      await qrPerson.click('Next');
+      await qrPerson.click('Next');
+      await qrPerson.click('Next');
+      const url = String(imageOf(qrPerson.card)?.url ?? '');
+      if (!url.startsWith(`${bot.publicBaseUrl}/api/qr/`)) throw new Error(`no QR link on the card: ${url.slice(0, 80)}`);
+      links.push({ path: url.slice(bot.publicBaseUrl.length), taken: false, retired: false });
+    };
+    const qr = fc.record({
+      showNew: fc.boolean(),
+      method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST', 'DELETE'),
+      link: fc.oneof(
+        { weight: 3, arbitrary: fc.nat().map((back) => ({ back })) },
+        { weight: 2, arbitrary: madeUpSegment.map((madeUp) => ({ madeUp })) },
+      ),
+    });
+    await showQr();
+    await fuzz(
+      'qrLinks',
+      qr,
+      async ({ showNew, method, link }) => {
+        if (showNew) await showQr();
+        const known = 'back' in link ? links[links.length - 1 - (link.back % links.length)]! : undefined;
+        const path = 'back' in link ? known!.path : `/api/qr/${link.madeUp}`;
+        const response = await request(method, path);
+        expectAnswered(response.status, `${method} /api/qr/:file`);
+        if (known && method === 'GET') {
+          const shows = !known.taken && !known.retired;
+          if (shows && (response.status !== 200 || response.type !== 'image/png')) throw new Error(`a fresh link got ${response.status}`);
+          if (shows && !decodeQrPng(response.bytes).startsWith('otpauth://totp/')) throw new Error('a fresh link showed no QR code');
+          if (!shows && response.status !== 404)
+            throw new Error(`a link ${known.taken ? 'fetched before' : 'of a retired card'} got ${response.status}`);
+          known.taken = true;
+        } else if (response.status === 200) {
+          throw new Error(`${method} ${path.slice(0, 80)} got 200`);
+        }
+      },
+      checks,
+      { betweenRounds: () => trim(bot.connector.received) },
+    );
+  });
+
+  it('/api/admin/audit: no server error; never an answer without the key; the heap stays bounded', async () => {
+    const admin = fc.record({
+      auth: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(`Bearer ${KEY}`) },
+        {
+          weight: 2,
+          arbitrary: fc.oneof(
+            fc.constantFrom(
+              '',
+              'Bearer',
+              'Bearer ',
+              `bearer ${KEY}`,
+              `Bearer  ${KEY}`,
+              `Bearer ${KEY} `,
+              `Bearer ${KEY}x`,
+              `Bearer ${KEY.slice(0, -1)}`,
+              `Basic ${Buffer.from(`admin:${KEY}`).toString('base64')}`,
+              `Bearer ${KEY}\tx`,
+            ),
+            oddString.map((s) => `Bearer ${s}`),
+            hugeString.map((s) => `Bearer ${s.slice(0, 8000)}`),
+          ),
+        },
+        { weight: 1, arbitrary: fc.constant(undefined) },
+      ),
+      query: fc.array(
+        fc.tuple(fc.oneof(fc.constantFrom('user', 'user', 'user', 'limit', '__proto__', 'user[]', 'user[a]'), oddString), anyText),
+        { maxLength: 3 },
+      ),
+      method: fc.constantFrom('GET', 'GET', 'GET', 'HEAD', 'POST'),
+    });
+    await fuzz(
+      'adminRoute',
+      admin,
+      async ({ auth, query, method }) => {
+        const search = new URLSearchParams(query.map(([k, v]) => [k, v.slice(0, 4000)])).toString();
+        const headers: Record<string, string> = auth === undefined ? {} : { authorization: headerValue(auth) };
+        const response = await request(method, `/api/admin/audit${search ? `?${search}` : ''}`, { headers });
+        expectAnswered(response.status, `${method} /api/admin/audit`);
+        // HTTP drops the spaces around a header's value.
+        const keyed = headers.authorization?.trim() === `Bearer ${KEY}`;
+        // Refused: for want of the key, or (a huge header or query) before any route runs.
+        if (method === 'GET' && !keyed && response.status !== 401 && response.status !== 431)
+          throw new Error(`a read without the key got ${response.status}`);
+        if (response.status === 200 && (!keyed || method !== 'GET')) throw new Error(`${method} without the key answered 200`);
+      },
+      checks,
+    );
+  });
+
+  it('/api/dev/sms and /api/dev/calls/:token/answer (local mode): no server error, no failed turn, no unhandled rejection; the heap stays bounded', async () => {
+    const callTokens: string[] = [];
+    const placeCall = async () => {
+      await caller.say('start over');
+      await caller.click('Next');
+      await caller.click('I want to set up a different method');
+      await caller.click('Next', { method: 'phone' });
+      clock.advance(61_000); // the resend cooldown of the number
+      await caller.click('Next', { country: 'US', number: caller.phone, method: 'voice' });
+      const calls = readOutbox(bot.outbox).filter((e) => e.channel === 'voice');
+      const token = calls.length > 0 ? callTokenOf(calls.at(-1)!) : undefined;
+      if (token && !callTokens.includes(token)) callTokens.push(token);
+    };
+    await placeCall();
+    if (callTokens.length === 0) throw new Error('no call was placed');
+
+    const json = (right: fc.Arbitrary<Record<string, unknown>>) =>
+      fc.oneof(
+        { weight: 6, arbitrary: right.map((body) => JSON.stringify(body)) },
+        { weight: 1, arbitrary: junk.map((body) => JSON.stringify(body) ?? 'null') },
+        { weight: 1, arbitrary: fc.constantFrom('{', '', '{"from":', '[]', 'null', '{"__proto__":{"from":"+12015550142"}}') },
+      );
+    const dev = fc.oneof(
+      fc.record({
+        route: fc.constant('sms' as const),
+        body: json(
+          fc.record(
+            {
+              from: fc.oneof(fc.constantFrom(SAM, SAM, '+14255550100', '+15005550006', 'not a number'), oddString, junk),
+              text: fc.oneof(anyText, junk),
+            },
+            { requiredKeys: [] },
+          ),
+        ),
+      }),
+      fc.record({
+        route: fc.constant('call' as const),
+        newCall: fc.boolean(),
+        token: fc.oneof(
+          { weight: 3, arbitrary: fc.nat().map((back) => ({ back })) },
+          { weight: 1, arbitrary: madeUpSegment.map((madeUp) => ({ madeUp })) },
+        ),
+        body: json(
+          fc.record(
+            { digits: fc.oneof(fc.constantFrom('#', '*', '', '1#'), fc.stringMatching(/^\d{1,3}$/), oddString, junk) },
+            { requiredKeys: [] },
+          ),
+        ),
+      }),
+    );
+    await fuzz(
+      'devRoutes',
+      dev,
+      async (input) => {
+        const headers = { 'content-type': 'application/json' };
+        if (input.route === 'sms') {
+          const response = await request('POST', '/api/dev/sms', { headers, body: input.body });
+          expectAnswered(response.status, 'POST /api/dev/sms');
+          const expected = Buffer.byteLength(input.body) > MAX_BODY_BYTES ? [413] : [200, 400];
+          if (!expected.includes(response.status)) throw new Error(`POST /api/dev/sms got ${response.status}`);
+          return;
+        }
+        if (input.newCall) await placeCall();
+        const path =
+          'back' in input.token
+            ? encodeURIComponent(callTokens[callTokens.length - 1 - (input.token.back % callTokens.length)]!)
+            : input.token.madeUp;
+        // The number the chat shows would register the phone: the caller keeps it for the enrollment at the end.
+        const shown = caller.matchNumber();
+        const body = shown && input.body.includes(shown) ? input.body.split(shown).join('**') : input.body;
+        const response = await request('POST', `/api/dev/calls/${path}/answer`, { headers, body });
+        expectAnswered(response.status, 'POST /api/dev/calls/:token/answer');
+      },
+      checks,
+      { betweenRounds: () => trim(bot.connector.received) },
+    );
+  });
+
+  it('leaves the people able to go on as anyone does: both enroll from the start to Success (the QR code by its link), Sam registers his phone by text', async () => {
+    clock.advance(25 * 60 * 60_000); // past any lockout window and into a new day of sends
+    const codeTextedTo = (to: string) => lastTextedCode(bot.outbox, to);
+    await enrollsNormally(qrPerson, clock, codeTextedTo);
+    await enrollsNormally(caller, clock, codeTextedTo);
+    const text = async (words: string) => {
+      const response = await request('POST', '/api/dev/sms', {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ from: SAM, text: words }),
+      });
+      return ((JSON.parse(response.bytes.toString()) as { replies: string[] }).replies ?? []).join('\n');
+    };
+    await text('START');
+    const menu = await text('menu');
+    const option = /(\d+)\. Register this phone/.exec(menu)?.[1];
+    if (!option) throw new Error(`Sam's menu:\n${menu}`);
+    await text(option);
+    const registered = await text(lastTextedCode(bot.outbox, SAM));
+    if (!registered.includes('is registered')) throw new Error(`Sam's phone was not registered:\n${registered}`);
+    rejections.check();
+  });
+});
