@@ -25,7 +25,10 @@ export function turnErrorHandler(log: Logger, random: Random) {
       await context.sendActivity(`${error.message} (Reference: ${reference})`).catch(() => {});
       return;
     }
-    log.error({ err: thrown, reference, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
+    // The error itself, and which dialog it came from: never the dialog stack botbuilder wraps it with, whose state
+    // holds what the person typed (a phone number, an address).
+    const dialog = thrown instanceof DialogContextError ? thrown.dialogContext.activeDialog : undefined;
+    log.error({ err: error, dialog, reference, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     await context
       .sendActivity(
         `Sorry, something went wrong on my side. Your progress up to your last step is saved; please try again. (Reference: ${reference})`,

@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { ActivityTypes, ConversationState, MemoryStorage, TestAdapter } from 'botbuilder';
 import { DialogSet, WaterfallDialog } from 'botbuilder-dialogs';
 import { turnErrorHandler } from '../../src/bot/turnErrors';
@@ -7,13 +8,14 @@ import { StoreThrottledError } from '../../src/storage/cosmosStore';
 import { StoreBusyError } from '../../src/storage/sqliteStore';
 import { cryptoRandom } from '../../src/verification/ports';
 
-/** A turn whose dialog throws `error` on its first step, with the app's error handler. */
-function adapterThrowingInADialog(error: Error): TestAdapter {
+/** A turn whose dialog throws `error` on its first step (with `typed` in its state), with the app's error handler. */
+function adapterThrowingInADialog(error: Error, log = createLogger('silent'), typed = ''): TestAdapter {
   const state = new ConversationState(new MemoryStorage());
   const dialogs = new DialogSet(state.createProperty('dialogs'));
   dialogs.add(
     new WaterfallDialog('failing', [
-      async () => {
+      async (step) => {
+        (step.values as Record<string, string>).typed = typed;
         throw error;
       },
     ]),
@@ -22,7 +24,7 @@ function adapterThrowingInADialog(error: Error): TestAdapter {
     const dc = await dialogs.createContext(context);
     await dc.beginDialog('failing');
   });
-  adapter.onTurnError = turnErrorHandler(createLogger('silent'), cryptoRandom);
+  adapter.onTurnError = turnErrorHandler(log, cryptoRandom);
   return adapter;
 }
 
@@ -54,5 +56,16 @@ describe('the turn error handler, for an error thrown inside a dialog (botbuilde
     const reply = await replyTo(adapterThrowingInADialog(new AppError('internal', 'secret detail at line 3')));
     expect(reply).toMatch(/^Sorry, something went wrong on my side\. .* \(Reference: [0-9a-f]{8}\)$/);
     expect(reply).not.toContain('secret detail');
+  });
+});
+
+describe('what the log keeps of a failed turn', () => {
+  it('the error and the dialog it came from, never the dialog state (what the person typed there)', async () => {
+    const lines: string[] = [];
+    const log = createLogger('info', new Writable({ write: (chunk, _encoding, done) => done(void lines.push(String(chunk))) }));
+    await replyTo(adapterThrowingInADialog(new Error('a bug'), log, '+12015550123'));
+    const failed = lines.map((l) => JSON.parse(l)).find((l) => l.msg === 'turn failed');
+    expect(failed).toMatchObject({ dialog: 'failing', err: { message: 'a bug' } });
+    expect(lines.join('')).not.toContain('2015550123');
   });
 });
