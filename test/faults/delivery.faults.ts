@@ -2,7 +2,7 @@ import { SqliteStore, sqliteFileIn } from '../../src/storage/sqliteStore';
 import { cryptoRandom, systemClock } from '../../src/verification/ports';
 import { BotFixture } from '../support/botFixture';
 import { FaultProxy, type SeenRequest } from '../support/faultProxy';
-import { TwilioDouble } from '../support/twilioDouble';
+import { TwilioDouble, twilioSettings } from '../support/twilioDouble';
 import { enrollThroughFaults, FaultPerson, LEAKED, methodsOf, nextMove, phoneFor, stepOf, twilioCodes } from './support';
 
 const SID = `AC${'2'.repeat(32)}`;
@@ -21,10 +21,7 @@ describe('Twilio and the channel failing under the real bot', () => {
     twilioProxy = await new FaultProxy({ target: twilio.url }).start();
     bot = await BotFixture.start(
       {
-        TWILIO_ACCOUNT_SID: SID,
-        TWILIO_AUTH_TOKEN: 'faults-auth-token',
-        TWILIO_FROM_NUMBER: '+14255550199',
-        TWILIO_API_BASE_URL: twilioProxy.url,
+        ...twilioSettings({ sid: SID, token: 'faults-auth-token' }, twilioProxy.url),
       },
       {},
       { publicUrl: true },

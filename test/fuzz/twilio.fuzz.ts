@@ -3,7 +3,7 @@ import twilio from 'twilio';
 import { MAX_BODY_BYTES } from '../../src/channels/server';
 import { BotFixture } from '../support/botFixture';
 import { FrozenClock } from '../support/clock';
-import { TwilioDouble } from '../support/twilioDouble';
+import { BOT_NUMBER, TwilioDouble, twilioSettings } from '../support/twilioDouble';
 import { ErrorLog, expectAnswered, fuzz, RejectionWatch, SEED, seededRandom, trim } from './fuzzing';
 import { anyText, bytewise, headerValue, hugeString, junk, oddString } from './junk';
 import { enrollsNormally, Person, REQUEST_TIMEOUT_MS, teamsUser } from './person';
@@ -11,7 +11,6 @@ import { fitsOneSegment } from './segments';
 
 const SID = `AC${'5'.repeat(32)}`;
 const TOKEN = 'fuzz-auth-token';
-const BOT_NUMBER = '+14255550199';
 /** Sam Student: a phone on file in the sample directory, who registers it by text at the end. */
 const SAM = '+12015550142';
 /** Megan Bowen: a phone on file, who reaches the help desk by text while an agent writes to her. */
@@ -103,10 +102,7 @@ describe("Twilio's webhooks, sent generated forms, signed and not", () => {
     double = await new TwilioDouble().start();
     bot = await BotFixture.start(
       (connectorUrl) => ({
-        TWILIO_ACCOUNT_SID: SID,
-        TWILIO_AUTH_TOKEN: TOKEN,
-        TWILIO_FROM_NUMBER: BOT_NUMBER,
-        TWILIO_API_BASE_URL: double.url,
+        ...twilioSettings({ sid: SID, token: TOKEN }, double.url),
         HELPDESK_CONTACT: '+1 425 555 0111',
         HELPDESK_CHANNEL_ID: HELP_DESK_CHANNEL,
         HELPDESK_SERVICE_URL: connectorUrl,

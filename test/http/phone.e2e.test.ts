@@ -11,7 +11,7 @@ import { cardOf, cardText, imageOf, matchNumberIn } from '../support/cards';
 import { FrozenClock } from '../support/clock';
 import { callTokenOf, lastCall } from '../support/outbox';
 import { decodeQrDataUri } from '../support/qr';
-import { TwilioDouble } from '../support/twilioDouble';
+import { TwilioDouble, twilioSettings } from '../support/twilioDouble';
 
 const SID = `AC${'2'.repeat(32)}`;
 const TOKEN = 'e2e-auth-token';
@@ -53,7 +53,7 @@ describe('"Call me" with Twilio configured (the real SDK against a local double)
       },
     });
     bot = await BotFixture.start(
-      { TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM_NUMBER: '+14255550199', TWILIO_API_BASE_URL: double.url },
+      twilioSettings({ sid: SID, token: TOKEN }, double.url),
       { clock, log: createLogger('warn', sink) },
       { publicUrl: true },
     );

@@ -6,11 +6,10 @@ import { BotFixture } from '../support/botFixture';
 import { cardOf, cardText, imageOf } from '../support/cards';
 import { FrozenClock } from '../support/clock';
 import { decodeQrDataUri } from '../support/qr';
-import { TwilioDouble } from '../support/twilioDouble';
+import { BOT_NUMBER, TwilioDouble, twilioSettings } from '../support/twilioDouble';
 
 const SID = `AC${'3'.repeat(32)}`;
 const TOKEN = 'sms-auth-token';
-const BOT_NUMBER = '+14255550199';
 const SAM = { phone: '+12015550142', upn: 'sam.student@contoso.edu' }; // on file in the sample directory
 const ADELE_PHONE = '+12015550123';
 const HELP_DESK_CHANNEL = '19:helpdesk@thread.tacv2';
@@ -31,10 +30,7 @@ describe('the assistant by SMS (Twilio webhook, the real SDK against a local dou
     double = await new TwilioDouble().start();
     bot = await BotFixture.start(
       (connectorUrl) => ({
-        TWILIO_ACCOUNT_SID: SID,
-        TWILIO_AUTH_TOKEN: TOKEN,
-        TWILIO_FROM_NUMBER: BOT_NUMBER,
-        TWILIO_API_BASE_URL: double.url,
+        ...twilioSettings({ sid: SID, token: TOKEN }, double.url),
         HELPDESK_CONTACT: '+1 425 555 0111',
         HELPDESK_CHANNEL_ID: HELP_DESK_CHANNEL,
         HELPDESK_SERVICE_URL: connectorUrl,

@@ -2,11 +2,10 @@ import twilio from 'twilio';
 import { toSmsMessages } from '../../src/presentation/smsText';
 import { BotFixture } from '../support/botFixture';
 import { FrozenClock } from '../support/clock';
-import { TwilioDouble } from '../support/twilioDouble';
+import { BOT_NUMBER, TwilioDouble, twilioSettings } from '../support/twilioDouble';
 
 const SID = `AC${'4'.repeat(32)}`;
 const TOKEN = 'segments-auth-token';
-const BOT_NUMBER = '+14255550199';
 const MEGAN = '+14255550101'; // on file in the sample directory
 const HELP_DESK_CHANNEL = '19:helpdesk@thread.tacv2';
 const AGENT = { id: '29:alex', name: 'Alex Agent', aadObjectId: 'agent-1' };
@@ -58,10 +57,7 @@ describe("an agent's messages to someone who texts the bot", () => {
     double = await new TwilioDouble().start();
     bot = await BotFixture.start(
       (connectorUrl) => ({
-        TWILIO_ACCOUNT_SID: SID,
-        TWILIO_AUTH_TOKEN: TOKEN,
-        TWILIO_FROM_NUMBER: BOT_NUMBER,
-        TWILIO_API_BASE_URL: double.url,
+        ...twilioSettings({ sid: SID, token: TOKEN }, double.url),
         HELPDESK_CHANNEL_ID: HELP_DESK_CHANNEL,
         HELPDESK_SERVICE_URL: connectorUrl,
         HELPDESK_AGENT_IDS: AGENT.aadObjectId,

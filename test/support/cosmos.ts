@@ -15,8 +15,8 @@ export interface LocalCosmos {
 
 let certificate: Promise<{ key: string; cert: string }> | undefined;
 
-/** A fresh self-signed certificate for localhost, made once per test file. */
-function localhostCertificate() {
+/** A fresh self-signed certificate for localhost and 127.0.0.1, made once per test file (the local server's, and a proxy's in front of it). */
+export function localhostCertificate(): Promise<{ key: string; cert: string }> {
   certificate ??= generate([{ name: 'commonName', value: 'localhost' }], {
     keySize: 2048,
     notAfterDate: new Date(Date.now() + 2 * 24 * 3600 * 1000),

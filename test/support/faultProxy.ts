@@ -199,26 +199,5 @@ export class FaultProxy {
   }
 }
 
-let tls: Promise<{ key: string; cert: string }> | undefined;
-
-/** A self-signed certificate for localhost and 127.0.0.1, made once per test file (for an HTTPS-terminating proxy). */
-export function localhostTls(): Promise<{ key: string; cert: string }> {
-  tls ??= import('selfsigned').then(({ generate }) =>
-    generate([{ name: 'commonName', value: 'localhost' }], {
-      keySize: 2048,
-      notAfterDate: new Date(Date.now() + 2 * 24 * 3600 * 1000),
-      algorithm: 'sha256',
-      extensions: [
-        { name: 'basicConstraints', cA: false },
-        {
-          name: 'subjectAltName',
-          altNames: [
-            { type: 2, value: 'localhost' },
-            { type: 7, ip: '127.0.0.1' },
-          ],
-        },
-      ],
-    }).then((pems) => ({ key: pems.private, cert: pems.cert })),
-  );
-  return tls;
-}
+/** A certificate for an HTTPS-terminating proxy: the local Cosmos server's own (test/support/cosmos.ts). */
+export { localhostCertificate as localhostTls } from './cosmos';

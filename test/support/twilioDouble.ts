@@ -65,3 +65,16 @@ export class TwilioDouble extends LoopbackServer {
     });
   }
 }
+
+/** The organisation's number the bot texts and calls from, in the tests. */
+export const BOT_NUMBER = '+14255550199';
+
+/** The settings that send the bot's real Twilio SDK to `apiBaseUrl` (the double, or a fault proxy in front of it). */
+export function twilioSettings(account: { readonly sid: string; readonly token: string }, apiBaseUrl: string): Record<string, string> {
+  return {
+    TWILIO_ACCOUNT_SID: account.sid,
+    TWILIO_AUTH_TOKEN: account.token,
+    TWILIO_FROM_NUMBER: BOT_NUMBER,
+    TWILIO_API_BASE_URL: apiBaseUrl,
+  };
+}
