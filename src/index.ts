@@ -1,11 +1,13 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { CallResults } from './bot/callResults';
 import { EnrollmentBot } from './bot/enrollmentBot';
 import { replayed } from './bot/replayedPorts';
 import { SmsGate } from './bot/smsGate';
+import { EntraSignIn } from './channels/admin';
 import { Lifecycle } from './channels/lifecycle';
-import { createServer } from './channels/server';
+import { createServer, type ServerDeps } from './channels/server';
 import { type Config, checkStartable, HELPDESK_DEFAULTS, LOOPBACK, loadConfig } from './config';
 import { sharedClassifier } from './conversation/nlu';
 import { OutgoingMessages } from './delivery/messages';
@@ -197,7 +199,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const owned = new Owned();
   try {
     // Stores.
-    const secretBox = new SecretBox(encryptionKeys(config, log), random);
+    const keys = encryptionKeys(config, log);
+    const secretBox = new SecretBox(keys, random);
     const metering = overrides.metering ?? new StoreMetering();
     const store = await openStore(config, clock, random, metering, owned, overrides.cosmosAgent);
     const qrLinks = config.qrImageMode === 'url' ? new QrLinks(store, secretBox, random, clock, config.publicBaseUrl) : undefined;
@@ -255,7 +258,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       publicBaseUrl: config.publicBaseUrl,
       twilioAuthToken: config.twilio?.authToken,
       localMode: config.localMode,
-      admin: config.adminApiKey ? { apiKey: config.adminApiKey, audit, clock } : undefined,
+      admin: adminDeps(config, keys[0]!.key, audit, clock),
       qrLinks,
     });
     await new Promise<void>((resolve, reject) => {
@@ -290,6 +293,27 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     await owned.closeAll();
     throw err;
   }
+}
+
+/** The dashboard's bundle, built by `npm run build` (scripts/buildAdmin.ts): the same folder from src/ (tsx, tests) and dist/. */
+const ADMIN_ASSETS = path.join(__dirname, '..', 'dist', 'web', 'admin');
+
+/** The admin routes and dashboard (docs/admin.md), when a key or Entra ID sign-in is set. */
+function adminDeps(config: Config, rootKey: Buffer, audit: StoreAuditLog, clock: Clock): ServerDeps['admin'] {
+  const signIn = config.adminSignIn;
+  if (!config.adminApiKey && !signIn) return undefined;
+  const loopback = (url: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+  return {
+    apiKey: config.adminApiKey,
+    // A provider on http:// only in local mode, on this machine (config refuses it elsewhere).
+    entra: signIn && new EntraSignIn({ ...signIn, allowInsecure: config.localMode && loopback(signIn.issuer) }),
+    keyLogin: config.localMode,
+    rootKey,
+    secureCookies: !loopback(config.publicBaseUrl),
+    assetsDir: ADMIN_ASSETS,
+    audit,
+    clock,
+  };
 }
 
 async function main(): Promise<void> {

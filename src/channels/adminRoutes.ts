@@ -1,36 +1,24 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request, Server } from 'restify';
+import type { Server } from 'restify';
 import type { Logger } from '../kit/log';
 import type { StoreAuditLog } from '../storage/auditStore';
 import type { Clock } from '../verification/ports';
+import type { Authorise } from './admin';
 
 export interface AdminRoutesDeps {
-  readonly apiKey: string;
+  /** The one guard of every admin route: the bearer key or a dashboard session (src/channels/admin/guard.ts). */
+  readonly authorise: Authorise;
   readonly audit: StoreAuditLog;
   readonly clock: Clock;
   readonly log: Logger;
 }
 
-/** Who reads through these routes: one shared key, so the key is all the log can name. */
-const ADMIN = 'admin api key';
-
-/** Compares digests, so neither the length nor the content of the key leaks through timing. */
-function sameKey(given: string, expected: string): boolean {
-  const digest = (value: string) => createHash('sha256').update(value).digest();
-  return timingSafeEqual(digest(given), digest(expected));
-}
-
-/** Admin routes, only when ADMIN_API_KEY is set: `Authorization: Bearer <key>`. */
+/** The audit log route: `Authorization: Bearer <ADMIN_API_KEY>`, or a signed-in admin. */
 export function registerAdminRoutes(server: Server, deps: AdminRoutesDeps): void {
-  const authorised = (req: Request) => {
-    const [scheme, key] = (req.header('authorization') ?? '').split(' ');
-    return scheme === 'Bearer' && !!key && sameKey(key, deps.apiKey);
-  };
-
   server.get('/api/admin/audit', async (req, res) => {
-    if (!authorised(req)) {
-      deps.log.warn({ path: req.getPath() }, 'admin route without a valid key refused');
-      res.send(401, { error: 'a valid bearer key is required' });
+    const admin = deps.authorise(req);
+    if (!admin) {
+      deps.log.warn({ path: req.getPath() }, 'admin route without a valid key or session refused');
+      res.send(401, { error: 'sign in at /admin, or send a valid bearer key' });
       return;
     }
     const user = typeof req.query?.user === 'string' ? req.query.user.trim() : '';
@@ -42,12 +30,12 @@ export function registerAdminRoutes(server: Server, deps: AdminRoutesDeps): void
     // Recorded before the answer: a read that cannot be audited is not answered.
     await deps.audit.record({
       at: deps.clock.now(),
-      userId: ADMIN,
+      userId: admin.name,
       upn: user,
       event: 'admin.action',
       result: 'success',
       via: 'admin',
-      detail: `audit log read by ${ADMIN}`,
+      detail: `audit log read by ${admin.name}`,
     });
     res.send(200, { user, events });
   });

@@ -5,8 +5,8 @@ import type { Logger } from '../kit/log';
 import type { QrLinks } from '../presentation/qrLinks';
 import type { StoreAuditLog } from '../storage/auditStore';
 import type { StoreMetering } from '../storage/metering';
-import type { Clock } from '../verification/ports';
 import { activityShape } from './activityShape';
+import { type AdminDeps, registerAdmin } from './admin';
 import { registerAdminRoutes } from './adminRoutes';
 import type { Lifecycle } from './lifecycle';
 import { registerQrRoute } from './qrRoute';
@@ -27,8 +27,8 @@ export interface ServerDeps {
   readonly twilioAuthToken?: string;
   /** Local mode: the dev routes (text the bot, answer a call) exist, unless Twilio is configured. */
   readonly localMode: boolean;
-  /** The audit log route, when ADMIN_API_KEY is set. */
-  readonly admin?: { readonly apiKey: string; readonly audit: StoreAuditLog; readonly clock: Clock };
+  /** The admin routes and the dashboard, when ADMIN_API_KEY or Entra ID sign-in (ADMIN_OIDC_*) is set (docs/admin.md). */
+  readonly admin?: AdminDeps & { readonly audit: StoreAuditLog };
   /** QR_IMAGE_MODE=url: the route that serves each QR image once. */
   readonly qrLinks?: QrLinks;
   /** Probes, requests in flight, and draining at shutdown. */
@@ -52,6 +52,8 @@ const BODY_TYPES: Readonly<Record<string, string>> = {
   '/api/voice/:token/status': FORM_TYPE,
   '/api/dev/sms': JSON_TYPE,
   '/api/dev/calls/:token/answer': JSON_TYPE,
+  '/admin/login/key': FORM_TYPE,
+  '/admin/logout': FORM_TYPE,
 };
 
 function hasBody(req: Request): boolean {
@@ -115,7 +117,10 @@ export function createServer(deps: ServerDeps): restify.Server {
   const webhooks = { log, publicBaseUrl: deps.publicBaseUrl, twilioAuthToken: deps.twilioAuthToken };
   registerVoiceRoutes(server, { ...webhooks, calls: deps.calls, devAnswerRoute: deps.localMode });
   registerSmsRoutes(server, { ...webhooks, adapter: deps.smsAdapter, bot, devRoute: deps.localMode });
-  if (deps.admin) registerAdminRoutes(server, { ...deps.admin, log });
+  if (deps.admin) {
+    const authorise = registerAdmin(server, { ...deps.admin, log });
+    registerAdminRoutes(server, { ...deps.admin, authorise, log });
+  }
   if (deps.qrLinks) registerQrRoute(server, deps.qrLinks);
 
   server.on('restifyError', (req, _res, err, callback) => {

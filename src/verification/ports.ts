@@ -104,7 +104,8 @@ export interface AuditEvent {
     | 'accessPass.redeemed'
     | 'accessPass.withdrawn'
     | 'escalation'
-    | 'admin.action';
+    | 'admin.action'
+    | 'admin.signin';
   readonly result: 'success' | 'failure';
   /** The channel or route it happened through: msteams, sms, voice, helpdesk, admin... */
   readonly via: string;
