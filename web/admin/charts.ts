@@ -14,6 +14,9 @@ import { FUNNEL, type Summary } from './summary';
 
 // Only what the two charts use, so the bundle stays small.
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
+// Labels as large and as dark as the page's own text.
+Chart.defaults.font.size = 14;
+Chart.defaults.color = '#1b1b1b';
 
 /** Colours with enough contrast on white, told apart by the legend's order as well. */
 const COLOURS = ['#1f4e79', '#2e75b6', '#6a8caf', '#2f7d32'];
