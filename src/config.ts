@@ -24,6 +24,9 @@ const url = optionalOf(z.url());
 /** The help desk when nothing is configured (also what the dialog tests run with). */
 export const HELPDESK_DEFAULTS = { contact: 'your IT help desk', repostMinutes: 15 } as const;
 
+/** Turns at once per instance, and how long a turn waits for a place (docs/performance.md, "Overload"). */
+export const TURN_DEFAULTS = { atOnce: 32, queueSeconds: 10 } as const;
+
 export const settings = {
   PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3978), doc: 'HTTP port (0 = any free port)' },
   PUBLIC_BASE_URL: {
@@ -146,6 +149,14 @@ export const settings = {
     schema: z.enum(['datauri', 'url']).default('datauri'),
     doc: '`datauri` (the QR PNG inside the card) or `url` (served by the bot at a single-use, 10-minute, unguessable URL)',
   },
+  MAX_CONCURRENT_TURNS: {
+    schema: z.coerce.number().int().min(1).max(1000).default(TURN_DEFAULTS.atOnce),
+    doc: 'Turns run at once on one instance; more wait in line (a store asked for more than it can answer answers everyone too late)',
+  },
+  TURN_QUEUE_SECONDS: {
+    schema: z.coerce.number().min(1).max(60).default(TURN_DEFAULTS.queueSeconds),
+    doc: 'How long a turn waits in that line before the person is told the service is busy and to try again',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     doc: 'pino log level',
@@ -223,6 +234,8 @@ export interface Config {
     readonly webhookUrl?: string;
     readonly repostMinutes: number;
   };
+  /** At most `atOnce` turns at once per instance; others wait at most `queueSeconds`. */
+  readonly turns: { readonly atOnce: number; readonly queueSeconds: number };
   readonly logLevel: Raw['LOG_LEVEL'];
 }
 
@@ -323,6 +336,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookUrl: s.HELPDESK_WEBHOOK_URL,
       repostMinutes: s.HELPDESK_REPOST_MINUTES,
     },
+    turns: { atOnce: s.MAX_CONCURRENT_TURNS, queueSeconds: s.TURN_QUEUE_SECONDS },
     logLevel: s.LOG_LEVEL,
   };
 }

@@ -5,10 +5,11 @@ import { CallResults } from './bot/callResults';
 import { EnrollmentBot } from './bot/enrollmentBot';
 import { replayed } from './bot/replayedPorts';
 import { SmsGate } from './bot/smsGate';
+import { TurnGate } from './bot/turnGate';
 import { EntraSignIn } from './channels/admin';
 import { Lifecycle } from './channels/lifecycle';
 import { createServer, type ServerDeps } from './channels/server';
-import { type Config, checkStartable, HELPDESK_DEFAULTS, LOOPBACK, loadConfig } from './config';
+import { type Config, checkStartable, HELPDESK_DEFAULTS, LOOPBACK, loadConfig, TURN_DEFAULTS } from './config';
 import { sharedClassifier } from './conversation/nlu';
 import { OutgoingMessages } from './delivery/messages';
 import { honourOptOuts, honourOptOutsInNotices } from './delivery/optOuts';
@@ -88,6 +89,8 @@ export interface BotParts extends ServiceParts {
   readonly reachPrivately?: ReachPrivately;
   /** The bot's Microsoft App id, as the sender of help-desk channel posts. */
   readonly appId?: string;
+  /** Turns at once on this instance, and how long others wait (default: the settings' defaults). */
+  readonly turns?: Config['turns'];
 }
 
 /** How long a stop waits for the requests in flight (App Service gives a stopping instance 30 s). */
@@ -122,6 +125,7 @@ export function composeBot(parts: BotParts, services = composeServices(parts)) {
   const { policy, audit, counters, aliases, service, state } = services;
   const helpDeskConfig = parts.helpDesk ?? NO_HELP_DESK;
   const directory = parts.directory ?? new Directory([]);
+  const turns = parts.turns ?? TURN_DEFAULTS;
   const presenter = new ChannelPresenter(log);
   const cards = new CardRenderer();
   const helpDesk = new HelpDesk({
@@ -176,6 +180,7 @@ export function composeBot(parts: BotParts, services = composeServices(parts)) {
     helpDesk,
     isLocked: (profile) => !!service.lockStatus(profile),
     clock,
+    gate: new TurnGate(turns.atOnce, turns.queueSeconds * 1000),
   });
   return { ...services, bot, helpDesk };
 }
@@ -233,6 +238,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         reach,
         reachPrivately,
         appId: config.bot.appId,
+        turns: config.turns,
       },
       services,
     );

@@ -3,7 +3,7 @@ import { DialogSet, type DialogStateManagerConfiguration } from 'botbuilder-dial
 import { REPEATED_DELIVERY } from '../dialogs/deps';
 import { MainDialogs } from '../dialogs/mainDialog';
 import type { HelpDesk } from '../helpdesk/helpDesk';
-import { PreconditionFailedError } from '../kit/errors';
+import { BusyError, PreconditionFailedError } from '../kit/errors';
 import type { Logger } from '../kit/log';
 import { currentTurnReplay, TurnReplay, withTurnReplay } from '../kit/turnReplay';
 import { holdNotices } from '../presentation/notices';
@@ -13,6 +13,7 @@ import { newProfile, type SecurityInfoProfile } from '../verification/profile';
 import { describePerson, type Person, personIdOf, refusalOf, tenantsOf } from './identity';
 import { PersonTurns, RecentKeys } from './personTurns';
 import type { SmsGate } from './smsGate';
+import type { TurnGate } from './turnGate';
 import { TurnOutbox } from './turnOutbox';
 
 /** Where a turn keeps botbuilder-dialogs' memory-scope configuration (DialogStateManager reads it from there). */
@@ -48,6 +49,8 @@ export interface EnrollmentBotDeps {
   readonly isLocked: (profile: SecurityInfoProfile) => boolean;
   /** The turn's time. */
   readonly clock: Clock;
+  /** How many turns run at once on this instance, and how long the others wait. */
+  readonly gate: TurnGate;
 }
 
 /** The directory's description of a person met by SMS, for their new profile. */
@@ -155,9 +158,10 @@ export class EnrollmentBot extends ActivityHandler {
       this.deps.log.warn({ channelId: activity.channelId, type: activity.type }, 'activity without a sender ignored');
       return;
     }
-    await this.turns.run(personId, () =>
-      withTurnReplay(new TurnReplay(this.deps.clock.now()), () => this.commitThenSpeak(context, personId)),
+    const ran = await this.deps.gate.run(() =>
+      this.turns.run(personId, () => withTurnReplay(new TurnReplay(this.deps.clock.now()), () => this.commitThenSpeak(context, personId))),
     );
+    if (!ran) throw new BusyError('turns_queued_too_long');
   }
 
   /**

@@ -15,6 +15,13 @@ export class AppError extends Error {
   }
 }
 
+/** More is asked of the service than it can answer now: the person is told to try again in a minute. */
+export class BusyError extends AppError {
+  constructor(code: string, cause?: unknown) {
+    super(code, 'The service is busy. Please try again in a minute.', { expose: true, cause });
+  }
+}
+
 /** A setting is missing or malformed; the message names the variable. */
 export class ConfigError extends AppError {
   readonly variable: string;

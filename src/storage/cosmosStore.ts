@@ -1,6 +1,6 @@
 import type { Agent } from 'node:https';
 import { type Container, CosmosClient, type CosmosClientOptions, type Database, ErrorResponse } from '@azure/cosmos';
-import { AppError, PreconditionFailedError } from '../kit/errors';
+import { AppError, BusyError, PreconditionFailedError } from '../kit/errors';
 import type { Clock } from '../verification/ports';
 import { COLLECTIONS, type Collection, type DocumentStore, type StoredDocument, type WriteOptions } from './store';
 
@@ -37,9 +37,9 @@ export interface CosmosTimeouts {
 }
 
 /** Service busy after the SDK's own retries: the person is told to try again in a minute. */
-export class StoreThrottledError extends AppError {
+export class StoreThrottledError extends BusyError {
   constructor(cause: unknown) {
-    super('store_throttled', 'The service is busy. Please try again in a minute.', { expose: true, cause });
+    super('store_throttled', cause);
   }
 }
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { AppError, PreconditionFailedError } from '../kit/errors';
+import { BusyError, PreconditionFailedError } from '../kit/errors';
 import type { Clock, Random } from '../verification/ports';
 import type { Collection, DocumentStore, StoredDocument, WriteOptions } from './store';
 
@@ -20,9 +20,9 @@ interface Row {
 export const SQLITE_BUSY_TIMEOUT_MS = 1000;
 
 /** Another connection held the write lock past the busy timeout: the person is told to try again in a minute. */
-export class StoreBusyError extends AppError {
+export class StoreBusyError extends BusyError {
   constructor(cause: unknown) {
-    super('store_busy', 'The service is busy. Please try again in a minute.', { expose: true, cause });
+    super('store_busy', cause);
   }
 }
 

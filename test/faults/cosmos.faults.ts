@@ -7,6 +7,7 @@ import { type App, startApp } from '../../src/index';
 import { createLogger } from '../../src/kit/log';
 import { CosmosStore } from '../../src/storage/cosmosStore';
 import { systemClock } from '../../src/verification/ports';
+import { eventually } from '../e2e/support/mail';
 import { ConnectorStub } from '../support/connectorStub';
 import { LOCAL_COSMOS_KEY, type LocalCosmos, startLocalCosmos } from '../support/cosmos';
 import { FaultProxy, localhostTls, type SeenRequest } from '../support/faultProxy';
@@ -27,6 +28,7 @@ describe('Cosmos DB faults, through a fault proxy in front of a local Cosmos DB 
   let app: App;
   let direct: CosmosStore;
   let people = 0;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     cosmos = await startLocalCosmos();
@@ -34,7 +36,7 @@ describe('Cosmos DB faults, through a fault proxy in front of a local Cosmos DB 
     proxy = await new FaultProxy({ target: cosmos.endpoint, tls, upstreamAgent: cosmos.agent }).start();
     connector = await new ConnectorStub().start();
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'faults-cosmos-'));
-    const env = {
+    env = {
       PORT: '0',
       DATA_DIR: dataDir,
       STORE: 'cosmos',
@@ -138,5 +140,49 @@ describe('Cosmos DB faults, through a fault proxy in front of a local Cosmos DB 
     expect(codes()(p.e164)).toEqual([]);
     expect((await enrollThroughFaults(p, codes())).done).toBe(true);
     expect(await methodsOf(direct, p.personId)).toEqual({ authenticatorApp: 1, phone: 1 });
+  });
+
+  it('a turn stuck on the store holds one place only: with every place taken, the next person is told the service is busy at once, and finishes later', async () => {
+    // One turn at a time, and one second in line: the smallest instance.
+    const gated = await startApp(loadConfig({ ...env, MAX_CONCURRENT_TURNS: '1', TURN_QUEUE_SECONDS: '1' }), {
+      log: createLogger('silent'),
+      cosmosAgent: new https.Agent({ ca: (await localhostTls()).cert, keepAlive: true }),
+    });
+    try {
+      const onGated = () => {
+        people += 1;
+        return new FaultPerson(() => gated.url, connector, `cosmos-gated-${people}`, phoneFor(people));
+      };
+      const stuck = onGated();
+      const next = onGated();
+      await walkTo(stuck, 'phone');
+      await walkTo(next, 'phone');
+      const readsStuck = (r: SeenRequest) => onState(r) && r.method === 'GET' && decodeURIComponent(r.path).endsWith(stuck.personId);
+      proxy.inject({ when: readsStuck, fault: { hang: true } });
+      const seenBefore = proxy.seen.length;
+
+      const finished: string[] = [];
+      const stuckTurn = stuck.click('Next', { country: 'US', number: stuck.phone, method: 'sms' }).finally(() => finished.push('stuck'));
+      // The stuck turn holds the only place once its read reached the store.
+      await eventually(() => expect(proxy.seen.slice(seenBefore).some(readsStuck)).toBe(true));
+      const nextTurn = await next.click('Next', { country: 'US', number: next.phone, method: 'sms' }).finally(() => finished.push('next'));
+
+      // Answered before the stuck turn gave up on the store, in plain words, and nothing was done.
+      expect(finished).toEqual(['next']);
+      expect(nextTurn.said).toEqual([
+        expect.stringMatching(/^The service is busy\. Please try again in a minute\. \(Reference: [0-9a-f]{8}\)$/),
+      ]);
+      expect(stepOf(next.lastCard())).toBe('phone');
+      expect(codes()(next.e164)).toEqual([]);
+      expect((await stuckTurn).said).toEqual([expect.stringMatching(/^I can't reach my records just now\./)]);
+
+      proxy.clear();
+      for (const p of [stuck, next]) {
+        expect((await enrollThroughFaults(p, codes())).done).toBe(true);
+        expect(await methodsOf(direct, p.personId)).toEqual({ authenticatorApp: 1, phone: 1 });
+      }
+    } finally {
+      await gated.close();
+    }
   });
 });
