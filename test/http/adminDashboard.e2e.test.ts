@@ -8,6 +8,7 @@ import { createLogger } from '../../src/kit/log';
 import { BotFixture } from '../support/botFixture';
 import { FrozenClock } from '../support/clock';
 import { CookieJar, csrfField, formPost } from '../support/cookieJar';
+import { freePort } from '../support/loopback';
 
 const KEY = 'admin-key-for-tests-0123456789abcdef';
 
@@ -153,5 +154,25 @@ describe('outside local mode', () => {
     // Outside localhost the form's cookie is sent over HTTPS only.
     expect(CookieJar.setCookieOf(page, 'admin_login')).toMatch(/; Secure$/);
     expect((await fetch(`${app.url}/admin/login/key`, formPost({ key: KEY }))).status).toBe(404);
+  });
+});
+
+describe('when the sign-in provider cannot be reached', () => {
+  let bot: BotFixture;
+  beforeAll(async () => {
+    // A loopback port nobody listens on: the connection is refused at once.
+    bot = await BotFixture.start({
+      ADMIN_OIDC_ISSUER: `http://127.0.0.1:${await freePort()}`,
+      ADMIN_OIDC_CLIENT_ID: 'client',
+      ADMIN_OIDC_CLIENT_SECRET: 'secret',
+    });
+  });
+  afterAll(() => bot?.stop());
+
+  it('the bot still starts, and the sign-in button says sign-in is unavailable instead of failing', async () => {
+    const response = await fetch(`${bot.app.url}/admin/login/entra`, { redirect: 'manual' });
+    expect(response.status).toBe(503);
+    expect(await response.text()).toContain('The sign-in provider cannot be reached. Try again in a minute.');
+    expect(CookieJar.setCookieOf(response, 'admin_signin')).toBeUndefined();
   });
 });
