@@ -6,7 +6,6 @@ import type { Summary } from './summary';
 /** The figures are asked for again this often (docs/admin.md). */
 const REFRESH_MS = 5000;
 const FILTERS = ['role', 'group', 'method'] as const;
-const REPORT = '/api/admin/reports/registration.csv';
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -89,15 +88,12 @@ function start(): void {
     select.addEventListener('change', () => {
       const q = query();
       history.replaceState(null, '', `/admin${q ? `?${q}` : ''}`);
-      byId<HTMLAnchorElement>('download-csv').href = `${REPORT}${q ? `?${q}` : ''}`;
       shown = '';
       say('Loading the figures for these filters…');
       void refresh();
     });
   }
   byId<HTMLFormElement>('filters').addEventListener('submit', (event) => event.preventDefault());
-  const q = query();
-  byId<HTMLAnchorElement>('download-csv').href = `${REPORT}${q ? `?${q}` : ''}`;
   void refresh();
 }
 
