@@ -103,7 +103,7 @@ export function renderQueue(summary: Summary): Node[] {
     figures('Send queue', [
       ['Waiting to be sent', formatNumber(queue.pending), 'queue.pending'],
       ['Sent in the last hour', formatNumber(queue.sentLastHour), 'queue.sentLastHour'],
-      ['Rate (messages a minute)', formatNumber(queue.ratePerMinute), 'queue.ratePerMinute'],
+      ['Sent a minute (last 5 minutes)', formatNumber(queue.ratePerMinute), 'queue.ratePerMinute'],
       ['Paused by the provider', paused, 'queue.retryAfterUntil'],
     ]),
   ];
