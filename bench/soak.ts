@@ -115,6 +115,9 @@ class SoakPerson {
   sawSuccess = false;
   /** Told to try again in a minute: waits a while before the next click, as people do. */
   toldToWait = false;
+  /** Requests made, and the last error reply read (for the unfinished ones' line). */
+  requestsMade = 0;
+  lastError: string | undefined;
   /** Messages that reached their chat so far. */
   messages = 0;
   constructor(
@@ -239,6 +242,7 @@ async function enrol(person: SoakPerson, codes: TextedCodes, figures: Figures, d
   while (requests < MAX_REQUESTS && Date.now() < deadline) {
     if (stepOf(person.card()) === 'done') {
       person.sawSuccess = true;
+      person.requestsMade = requests;
       return;
     }
     if (THINK_MS > 0) await new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random())));
@@ -269,6 +273,7 @@ async function enrol(person: SoakPerson, codes: TextedCodes, figures: Figures, d
       }
     }
   }
+  person.requestsMade = requests;
   if (stepOf(person.card()) === 'done') person.sawSuccess = true;
 }
 
@@ -355,6 +360,7 @@ async function main(): Promise<void> {
       const person = byConversation.get(conversation);
       if (person) person.messages += 1;
       const kind = classify(activity);
+      if (person && kind) person.lastError = kind;
       if (person && kind && RETRY_LATER.has(kind)) person.toldToWait = true;
       if (kind) figures.errorReplies[kind] = (figures.errorReplies[kind] ?? 0) + 1;
     };
@@ -429,6 +435,15 @@ async function main(): Promise<void> {
     console.log(`duplicated (a method stored twice): ${duplicated}`);
     console.log(`requests: ${figures.requests} (${Math.round(figures.requests / seconds)}/s); HTTP answers:`, figures.statuses);
     console.log('error replies (what people were told):', figures.errorReplies);
+    const unfinished = people.filter((p) => !p.sawSuccess);
+    if (unfinished.length > 0) {
+      console.log(
+        `unfinished (where they stopped, first 5): ${unfinished
+          .slice(0, 5)
+          .map((p) => `#${p.index} at "${stepOf(p.card())}" after ${p.requestsMade} requests, last told "${p.lastError ?? 'nothing wrong'}"`)
+          .join('; ')}`,
+      );
+    }
     console.log(`silent answers (200, nothing reached the chat): ${figures.silent}`);
     console.log('per step (ms, from the request to its answer):');
     console.table(perStep);
