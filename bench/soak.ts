@@ -1,5 +1,5 @@
 /**
- * `npm run soak -- --users 1000 --minutes 5 [--faults] [--store sqlite|cosmos] [--seed 1] [--think-seconds 0]`
+ * `npm run soak -- --users 1000 --minutes 5 [--faults] [--store sqlite|cosmos] [--seed 1] [--think-seconds 0] [--retry-seconds 15]`
  *
  * N people enrol at once (authenticator app, then a phone by text) for M
  * minutes, or until each has finished once, against the real bot in its own
@@ -13,7 +13,8 @@
  *
  * A person behaves as a channel and a person do: a request with no answer (or
  * a 5xx) is delivered again with the same activity id; an answer that showed
- * nothing new gets a "hi"; a refusal ("try again") is tried again.
+ * nothing new gets a "hi"; a refusal ("try again in a minute") is tried
+ * again after a while (`--retry-seconds`, on average).
  *
  * Prints: enrollments completed, lost (seen "Success!" but not in the store),
  * duplicated (a method stored twice), error replies, silent answers, p50/p99
@@ -53,6 +54,8 @@ const STORE = arg('store', 'sqlite') as 'sqlite' | 'cosmos';
 const SEED = Number(arg('seed', '1'));
 /** How long a person reads a card before acting (0: at once, the hardest load). */
 const THINK_MS = Number(arg('think-seconds', '0')) * 1000;
+/** How long a person told "try again in a minute" waits before clicking again (on average; half to one and a half times). */
+const RETRY_MS = Number(arg('retry-seconds', '15')) * 1000;
 /** How many requests one person makes at most (a whole enrollment takes 8). */
 const MAX_REQUESTS = 80;
 /** How long a request may wait for its answer (Bot Framework gives up at 15 s). */
@@ -110,6 +113,11 @@ class SoakPerson {
   readonly conversation: string;
   readonly aad: string;
   sawSuccess = false;
+  /** Told to try again in a minute: waits a while before the next click, as people do. */
+  toldToWait = false;
+  /** Requests made, and the last error reply read (for the unfinished ones' line). */
+  requestsMade = 0;
+  lastError: string | undefined;
   /** Messages that reached their chat so far. */
   messages = 0;
   constructor(
@@ -197,6 +205,9 @@ class SoakPerson {
   }
 }
 
+/** Replies that ask the person to try again in a minute. */
+const RETRY_LATER = new Set(['busy, try again', 'store unavailable, try again', 'phone service unavailable, try again']);
+
 /** Counts what the person was told that is an error reply (an apology, a refusal to try again). */
 function classify(activity: Activity): string | undefined {
   const json = JSON.stringify(activity);
@@ -231,9 +242,14 @@ async function enrol(person: SoakPerson, codes: TextedCodes, figures: Figures, d
   while (requests < MAX_REQUESTS && Date.now() < deadline) {
     if (stepOf(person.card()) === 'done') {
       person.sawSuccess = true;
+      person.requestsMade = requests;
       return;
     }
     if (THINK_MS > 0) await new Promise((resolve) => setTimeout(resolve, THINK_MS * (0.5 + Math.random())));
+    if (person.toldToWait) {
+      person.toldToWait = false;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS * (0.5 + Math.random())));
+    }
     const before = person.card();
     const messagesBefore = person.messages;
     const step = stepOf(before);
@@ -257,6 +273,7 @@ async function enrol(person: SoakPerson, codes: TextedCodes, figures: Figures, d
       }
     }
   }
+  person.requestsMade = requests;
   if (stepOf(person.card()) === 'done') person.sawSuccess = true;
 }
 
@@ -343,6 +360,8 @@ async function main(): Promise<void> {
       const person = byConversation.get(conversation);
       if (person) person.messages += 1;
       const kind = classify(activity);
+      if (person && kind) person.lastError = kind;
+      if (person && kind && RETRY_LATER.has(kind)) person.toldToWait = true;
       if (kind) figures.errorReplies[kind] = (figures.errorReplies[kind] ?? 0) + 1;
     };
     const codes = new TextedCodes(twilio);
@@ -416,6 +435,15 @@ async function main(): Promise<void> {
     console.log(`duplicated (a method stored twice): ${duplicated}`);
     console.log(`requests: ${figures.requests} (${Math.round(figures.requests / seconds)}/s); HTTP answers:`, figures.statuses);
     console.log('error replies (what people were told):', figures.errorReplies);
+    const unfinished = people.filter((p) => !p.sawSuccess);
+    if (unfinished.length > 0) {
+      console.log(
+        `unfinished (where they stopped, first 5): ${unfinished
+          .slice(0, 5)
+          .map((p) => `#${p.index} at "${stepOf(p.card())}" after ${p.requestsMade} requests, last told "${p.lastError ?? 'nothing wrong'}"`)
+          .join('; ')}`,
+      );
+    }
     console.log(`silent answers (200, nothing reached the chat): ${figures.silent}`);
     console.log('per step (ms, from the request to its answer):');
     console.table(perStep);
