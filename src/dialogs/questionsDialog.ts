@@ -1,7 +1,7 @@
 import type { DialogContext } from 'botbuilder-dialogs';
-import { type Language, t } from '../kit/texts';
+import { hasText, type Language, t } from '../kit/texts';
 import type { ProgressStep } from '../presentation/labels';
-import type { AnswerProblem } from '../verification/questions';
+import type { AnswerProblem, SecurityQuestion } from '../verification/questions';
 import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
 import { DIFFERENT_METHOD } from './codeChallengeDialog';
@@ -33,7 +33,7 @@ export class QuestionsDialog extends CardFlowDialog<QuestionsData, MethodDialogO
           data: {
             orgName: this.deps.orgName,
             steps: turn.data.progress,
-            questions: this.deps.service.securityQuestions(),
+            questions: this.deps.service.securityQuestions().map((q) => ({ ...q, text: questionText(q, turn.language) })),
             questionCount: count,
             slots: Array.from({ length: count }, (_, i) => ({ number: i + 1, chosen: turn.data.chosen[i] ?? '' })),
           },
@@ -94,4 +94,10 @@ export class QuestionsDialog extends CardFlowDialog<QuestionsData, MethodDialogO
 function answerProblemMessage(problem: AnswerProblem, language: Language): string {
   if (problem.problem === 'wrongCount') return t(language, 'questions.problem.wrongCount', { required: problem.required });
   return t(language, `questions.problem.${problem.problem}`, { number: problem.index + 1 });
+}
+
+/** A question as the person reads it: the catalogs' wording of a predefined one; the organisation's own as written. */
+function questionText(question: SecurityQuestion, language: Language): string {
+  const key = `questions.predefined.${question.id}`;
+  return hasText(key) ? t(language, key) : question.text;
 }

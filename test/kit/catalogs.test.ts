@@ -3,6 +3,7 @@ import path from 'node:path';
 import { IntlMessageFormat } from 'intl-messageformat';
 import { type Catalog, LANGUAGES, readCatalog, t } from '../../src/kit/texts';
 import { CARDS_DIR, CardRenderer } from '../../src/presentation/cards';
+import { PREDEFINED_QUESTIONS } from '../../src/verification/questions';
 
 /** Every text of a catalog, by its dotted key. */
 function flatten(catalog: Catalog, prefix = ''): Map<string, string> {
@@ -120,6 +121,11 @@ describe('the message catalogs (locales/*.json)', () => {
     walk(path.resolve(__dirname, '..', '..', 'src'));
     expect(named).toBeGreaterThan(100);
     expect(missing).toEqual([]);
+  });
+
+  it("the catalogs' English security questions are the verification core's, which checks answers against them", () => {
+    for (const question of PREDEFINED_QUESTIONS) expect(english.get(`questions.predefined.${question.id}`)).toBe(question.text);
+    expect(catalogs.es!.get('questions.predefined.q13')).toBe('¿Cómo se llamaba tu primera mascota?');
   });
 
   it('a card renders in the language asked for, the same template for both', () => {
