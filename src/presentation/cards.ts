@@ -284,9 +284,15 @@ function visit(node: unknown, fn: (node: Json) => void): void {
 }
 
 /**
+ * Parts of cards shown on a screen only, never in a text rendering: an
+ * authenticator app's key (`cards/scanQrCode.json`) must not travel by text.
+ */
+const SCREEN_ONLY = new Set(['manualEntry']);
+
+/**
  * The text rendering of a card, for channels without cards (SMS) and for
- * transcripts: text blocks and facts as lines, hidden parts and images left
- * out, submit actions as numbered choices.
+ * transcripts: text blocks and facts as lines, hidden and screen-only parts
+ * and images left out, submit actions as numbered choices.
  */
 export function cardToText(card: Json, actions: readonly CardAction[], choices: readonly CardChoice[] = []): string {
   const lines: string[] = [];
@@ -297,7 +303,7 @@ export function cardToText(card: Json, actions: readonly CardAction[], choices: 
     }
     if (!node || typeof node !== 'object') return;
     const el = node as Json;
-    if (el.isVisible === false) return;
+    if (el.isVisible === false || (typeof el.id === 'string' && SCREEN_ONLY.has(el.id))) return;
     switch (el.type) {
       case 'TextBlock':
         lines.push(stripMarkdown(String(el.text ?? '')));
