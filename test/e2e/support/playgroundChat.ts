@@ -159,53 +159,52 @@ export class PlaygroundChat {
     }
   }
 
-  /** The accessible name of the focused element (its label, else its text). */
-  private focusedName(): Promise<string> {
-    return this.page.evaluate(() => {
-      const active = document.activeElement as HTMLElement | null;
-      if (!active) return '';
-      const labelledBy = active.getAttribute('aria-labelledby');
-      const label = labelledBy
-        ? labelledBy
-            .split(' ')
-            .map((id) => document.getElementById(id)?.textContent ?? '')
-            .join(' ')
-        : (active.getAttribute('aria-label') ?? '');
-      return (label || active.textContent || '').trim();
-    });
-  }
-
   /**
-   * Moves the focus with the Tab key alone, from where it is, to the element of
-   * the newest card whose accessible name matches `name`: as a keyboard user
-   * does. Fails when a whole round of the page does not reach it.
+   * Moves the focus with the Tab key alone, from where it is, to `target` (an
+   * element of the page, found as a screen reader finds it: by role and name,
+   * or by label): as a keyboard user does. Fails when the Tab key never gets there.
    */
-  async tabTo(name: string | RegExp, maxPresses = 80): Promise<void> {
-    const matches = (found: string) => (typeof name === 'string' ? found === name : name.test(found));
-    const handle = await this.lastCard().elementHandle();
+  async tabTo(target: Locator, maxPresses = 80): Promise<void> {
+    await target.waitFor();
     for (let i = 0; i < maxPresses; i++) {
-      const inCard = await this.page.evaluate((root) => !!root?.contains(document.activeElement), handle);
-      if (inCard && matches(await this.focusedName())) return;
+      if (await target.evaluate((el) => el === document.activeElement || el.contains(document.activeElement))) return;
       await this.page.keyboard.press('Tab');
     }
-    throw new Error(`the Tab key never reached "${name}" on the card`);
+    throw new Error(`the Tab key never reached ${target}`);
   }
 
   /** Presses a button of the newest card with the keyboard only: Tab to it, then Enter. */
   async pressByKeyboard(title: string): Promise<void> {
-    await this.tabTo(title);
+    await this.tabTo(this.lastCard().getByRole('button', { name: title, exact: true }));
     await this.page.keyboard.press('Enter');
   }
 
-  /** Types into an input of the newest card with the keyboard only: Tab to it (by its label), then type. */
-  async typeByKeyboard(label: string | RegExp, value: string): Promise<void> {
-    await this.tabTo(label);
+  /** Types into an input of the newest card with the keyboard only: Tab to it (found by its label), then type. */
+  async typeByKeyboard(label: string, value: string): Promise<void> {
+    await this.tabTo(this.lastCard().getByLabel(label, { exact: false }));
     await this.page.keyboard.type(value);
   }
 
-  /** Writes a message with the keyboard only: the message box is focused, typed in, and sent with Enter. */
+  /** Picks an option of the newest card's choice set with the keyboard only: Tab into the group, arrows to the option. */
+  async chooseByKeyboard(title: string): Promise<void> {
+    const option = this.lastCard().getByRole('radio', { name: title, exact: true });
+    await this.tabTo(
+      this.lastCard()
+        .getByRole('radio')
+        .first()
+        .or(this.lastCard().getByRole('radio', { checked: true }))
+        .first(),
+    );
+    for (let i = 0; i < 12 && !(await option.evaluate((el) => el === document.activeElement)); i++) {
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await this.page.keyboard.press('Space');
+    if (!(await option.isChecked())) throw new Error(`the arrow keys never reached "${title}"`);
+  }
+
+  /** Writes a message with the keyboard only: Tab to the message box, type, and send with Enter. */
   async sendByKeyboard(text: string): Promise<void> {
-    await this.messageBox().focus();
+    await this.tabTo(this.messageBox(), 200);
     await this.page.keyboard.type(text);
     await this.page.keyboard.press('Enter');
   }
