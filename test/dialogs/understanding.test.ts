@@ -62,7 +62,9 @@ describe('what people write in their own words', () => {
   it('"esto no funciona, necesito ayuda" opens a ticket too, answered in Spanish from then on', async () => {
     const chat = new Chat();
     await chat.open();
-    expect(said(await chat.send('esto no funciona, necesito ayuda'))).toMatch(/Abrí el ticket HD-\d{6}-\w{4} del servicio de ayuda para ti/);
+    expect(said(await chat.send('esto no funciona, necesito ayuda'))).toMatch(
+      /Abrí el ticket HD-\d{6}-\w{4} del servicio de ayuda para ti/,
+    );
   });
 
   it('"can someone call me" with nothing running opens a ticket', async () => {
