@@ -1,8 +1,10 @@
+import { CallResults } from '../../src/bot/callResults';
+import { createLogger } from '../../src/kit/log';
 import { t } from '../../src/kit/texts';
 import { appCodeFor } from '../support/authenticatorApp';
-import { cardText, imageOf, submitActions } from '../support/cards';
+import { cardText, imageOf, matchNumberIn, submitActions } from '../support/cards';
 import { Chat, cardsOf, textsOf } from '../support/chat';
-import { lastTextedCode, readOutbox } from '../support/outbox';
+import { callTokenOf, lastCall, lastTextedCode, readOutbox } from '../support/outbox';
 import { decodeQrDataUri } from '../support/qr';
 
 const titles = (card: Record<string, unknown> | undefined) => submitActions(card).map((a) => a.title);
@@ -109,5 +111,30 @@ describe('in Spanish', () => {
     expect(textsOf(await chat.send('quiero hablar con una persona')).join('\n')).toMatch(
       /Abrí el ticket HD-\d{6}-\w{4} del servicio de ayuda para ti\./,
     );
+  });
+
+  it('the verification call greets in Spanish, and the answered call moves the chat on in Spanish', async () => {
+    const chat = new Chat({ locale: 'es-MX' });
+    await chat.open();
+    await chat.click('Siguiente');
+    await chat.click('Siguiente');
+    const [qr] = cardsOf(await chat.click('Siguiente'));
+    await chat.click('Siguiente', { code: appCodeFor(decodeQrDataUri(String(imageOf(qr)!.url)), chat.clock.now()) });
+    const [calling] = cardsOf(await chat.click('Siguiente', { country: 'US', number: '201 555 0123', method: 'voice' }));
+    expect(cardText(calling)).toContain('Te estamos llamando al +1 ••• ••• 0123.');
+    const call = lastCall(chat.outbox.file);
+    expect(call.body).toMatch(/^Hola\. Te llamamos de Contoso para verificar tu teléfono/);
+    const calls = new CallResults({
+      state: chat.parts.state,
+      service: chat.parts.service,
+      log: createLogger('silent'),
+      clock: chat.clock,
+      wake: async () => {
+        await chat.wake();
+      },
+    });
+    // What the call says next (twilioVoice.ts) is in the person's language: the webhook learns it with the outcome.
+    expect(await calls.keyPressed(callTokenOf(call), matchNumberIn(calling))).toEqual({ outcome: 'verified', language: 'es' });
+    expect(cardText(chat.lastCard())).toContain('Llamada contestada');
   });
 });
