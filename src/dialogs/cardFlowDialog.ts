@@ -3,8 +3,7 @@ import { Dialog, type DialogContext, DialogReason, type DialogTurnResult } from 
 import { valueForInput } from '../conversation/entities';
 import { SHOW_AGAIN } from '../conversation/interruptions';
 import type { FirstReply, Understanding } from '../conversation/understanding';
-import type { Language, TextValues } from '../kit/texts';
-import { t } from '../kit/texts';
+import { type Language, type TextValues, t } from '../kit/texts';
 import type { CardAction, CardChoice, CardName, RenderedCard } from '../presentation/cards';
 import { languageOf } from '../state/personState';
 import { type DialogDeps, REPEATED_DELIVERY } from './deps';
