@@ -1,5 +1,7 @@
 import type { ConversationReference } from 'botbuilder';
 import type { Logger } from '../kit/log';
+import { DEFAULT_LANGUAGE, type Language } from '../kit/texts';
+import { setTurnLanguage, turnLanguage, withTurnLanguage } from '../kit/turnLanguage';
 import { TurnReplay, withTurnReplay } from '../kit/turnReplay';
 import type { PersonState } from '../state/personState';
 import type { Clock } from '../verification/ports';
@@ -33,20 +35,28 @@ export interface CallResultsDeps {
 export class CallResults {
   constructor(private readonly deps: CallResultsDeps) {}
 
-  async keyPressed(callToken: string, digits: string): Promise<'verified' | 'wrongKey' | 'unknownCall' | 'locked'> {
-    // An unknown call changes nothing: nothing is written and no one is woken.
-    const outcome = await this.change(callToken, async (profile) => {
-      const { status } = await this.deps.service.answerCall(profile, callToken, digits);
-      return status === 'unknownCall' ? undefined : status;
+  /** What the key pressed did, and the language of the call's person (what the call says next is in it). */
+  async keyPressed(
+    callToken: string,
+    digits: string,
+  ): Promise<{ outcome: 'verified' | 'wrongKey' | 'unknownCall' | 'locked'; language: Language }> {
+    return withTurnLanguage(async () => {
+      // An unknown call changes nothing: nothing is written and no one is woken.
+      const outcome = await this.change(callToken, async (profile) => {
+        const { status } = await this.deps.service.answerCall(profile, callToken, digits);
+        return status === 'unknownCall' ? undefined : status;
+      });
+      return { outcome: outcome ?? 'unknownCall', language: turnLanguage() };
     });
-    return outcome ?? 'unknownCall';
   }
 
   /** Only an ending the person has not heard of yet wakes the chat (Twilio reports "completed" after # too). */
   async callEnded(callToken: string, twilioStatus: string): Promise<void> {
     const ending = ENDINGS[twilioStatus];
     if (!ending) return;
-    await this.change(callToken, (profile) => this.deps.service.recordCallEnd(profile, callToken, ending) || undefined);
+    await withTurnLanguage(() =>
+      this.change(callToken, (profile) => this.deps.service.recordCallEnd(profile, callToken, ending) || undefined),
+    );
   }
 
   /** Applies `judge` to the call's person; saves and wakes their chats unless it returns undefined (nothing happened). */
@@ -58,7 +68,11 @@ export class CallResults {
     if (!personId) return undefined;
     // Read again after a conflict, a judgement does its irreversible effects once (attempt slots, audit, notices).
     const updated = await withTurnReplay(new TurnReplay(this.deps.clock.now()), () =>
-      this.deps.state.update(personId, (doc) => (doc.profile ? judge(doc.profile) : undefined)),
+      this.deps.state.update(personId, (doc) => {
+        // What the judgement sends (a change notice) is in the person's language.
+        setTurnLanguage(doc.language ?? DEFAULT_LANGUAGE);
+        return doc.profile ? judge(doc.profile) : undefined;
+      }),
     );
     if (updated?.result === undefined) return undefined;
     // Wake every conversation of this person with a dialog running (the one that placed the call among them).

@@ -5,9 +5,11 @@ import { MainDialogs } from '../dialogs/mainDialog';
 import type { HelpDesk } from '../helpdesk/helpDesk';
 import { BusyError, PreconditionFailedError } from '../kit/errors';
 import type { Logger } from '../kit/log';
+import { DEFAULT_LANGUAGE, type Language, languageOfLocale, t } from '../kit/texts';
+import { withTurnLanguage } from '../kit/turnLanguage';
 import { currentTurnReplay, TurnReplay, withTurnReplay } from '../kit/turnReplay';
 import { holdNotices } from '../presentation/notices';
-import type { PersonState } from '../state/personState';
+import { chooseLanguage, languageOf, type PersonState } from '../state/personState';
 import type { Clock } from '../verification/ports';
 import { newProfile, type SecurityInfoProfile } from '../verification/profile';
 import { describePerson, type Person, personIdOf, refusalOf, tenantsOf } from './identity';
@@ -127,7 +129,7 @@ export class EnrollmentBot extends ActivityHandler {
     if (refusal === 'tenant') {
       this.deps.log.warn({ channelId: activity.channelId, tenants: tenantsOf(activity) }, 'activity from another tenant refused');
       if (activity.type === ActivityTypes.Message) {
-        await context.sendActivity(`This assistant is only available to people of ${this.deps.orgName}.`);
+        await context.sendActivity(t(localeLanguage(activity), 'bot.otherTenant', { orgName: this.deps.orgName }));
       }
       return;
     }
@@ -142,7 +144,7 @@ export class EnrollmentBot extends ActivityHandler {
     ) {
       // Security info is personal: never in a group chat or a team channel, where others would see it.
       if (activity.type === ActivityTypes.Message) {
-        await context.sendActivity('I only help with security info in a personal chat. Open a chat with me to continue.');
+        await context.sendActivity(t(localeLanguage(activity), 'bot.personalOnly'));
       }
       return;
     }
@@ -159,7 +161,9 @@ export class EnrollmentBot extends ActivityHandler {
       return;
     }
     const ran = await this.deps.gate.run(() =>
-      this.turns.run(personId, () => withTurnReplay(new TurnReplay(this.deps.clock.now()), () => this.commitThenSpeak(context, personId))),
+      this.turns.run(personId, () =>
+        withTurnReplay(new TurnReplay(this.deps.clock.now()), () => withTurnLanguage(() => this.commitThenSpeak(context, personId))),
+      ),
     );
     if (!ran) throw new BusyError('turns_queued_too_long');
   }
@@ -239,6 +243,9 @@ export class EnrollmentBot extends ActivityHandler {
       if (person.upnVerified) this.deps.state.linkUpn(context, person.upn);
     }
     if (!doc.profile) throw new Error('no profile after adoption');
+    // Their client's language is a first guess at theirs (docs/i18n.md).
+    const locale = languageOfLocale(context.activity.locale);
+    if (locale) chooseLanguage(context, locale, 'locale');
     // The directory may have moved the person to another role since.
     doc.profile.role = this.deps.roleOf(doc.profile.upn, !!doc.profile.upnVerified);
     const reference = TurnContext.getConversationReference(context.activity);
@@ -262,7 +269,7 @@ export class EnrollmentBot extends ActivityHandler {
     }
     if (mode === 'continueIfActive') return;
     if (isCardSubmit(context.activity)) {
-      await context.sendActivity('That card is no longer active. Here is where you are:');
+      await context.sendActivity(t(languageOf(context), 'notices.staleCard'));
     }
     await dc.beginDialog(this.deps.dialogs.rootId);
   }
@@ -272,6 +279,11 @@ export class EnrollmentBot extends ActivityHandler {
 function deliveryKey(context: TurnContext): string {
   const { channelId, conversation, id } = context.activity;
   return `${channelId}\n${conversation?.id}\n${id}`;
+}
+
+/** The language of an activity's locale, for a word to someone who is not served (no document is read for them). */
+function localeLanguage(activity: Partial<Activity>): Language {
+  return languageOfLocale(activity.locale) ?? DEFAULT_LANGUAGE;
 }
 
 function isCardSubmit(activity: Partial<Activity>): boolean {

@@ -1,11 +1,19 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { SMS_HELP, SMS_START, SMS_STOP } from '../conversation/words';
 import type { Logger } from '../kit/log';
+import { type Language, t } from '../kit/texts';
 import type { Directory } from '../state/directory';
 import type { Aliases } from '../storage/aliases';
 import type { Clock, Counters } from '../verification/ports';
 import type { SecretBox } from '../verification/secretBox';
 import type { Person } from './identity';
+
+/**
+ * The gate answers before anyone's document is read, and the carrier
+ * keywords it answers (STOP, START, HELP: CTIA) are English: so are its
+ * answers, from the catalog (docs/i18n.md).
+ */
+const KEYWORD_LANGUAGE: Language = 'en';
 
 /** Texts one number may send in ten minutes; beyond, one warning, then silence (no SMS pumping through us). */
 export const TEXTS_PER_TEN_MINUTES = 20;
@@ -59,7 +67,7 @@ export class SmsGate {
     const count = await counters.increment(numberNames.of('texts:in:'), window);
     if (count > TEXTS_PER_TEN_MINUTES) {
       this.deps.log.warn({ count }, 'texts from one number over the limit');
-      if (count === TEXTS_PER_TEN_MINUTES + 1) await context.sendActivity('Too many messages. Please wait 10 minutes, then try again.');
+      if (count === TEXTS_PER_TEN_MINUTES + 1) await context.sendActivity(t(KEYWORD_LANGUAGE, 'sms.tooMany'));
       return undefined;
     }
     // A webhook delivered twice (a retry, a replay) is one text. Its mark is taken in two overlapping day-long windows
@@ -77,20 +85,16 @@ export class SmsGate {
     // Honoured at once though the sender may be forged: it stops only what the person did not ask for (delivery/optOuts.ts).
     if (SMS_STOP.test(text)) {
       await aliases.setOptedOut(number, true, clock.now());
-      await context.sendActivity(
-        `You're unsubscribed from ${orgName} security info texts. Only a code you ask for yourself will still be texted. Reply START to get all texts again.`,
-      );
+      await context.sendActivity(t(KEYWORD_LANGUAGE, 'sms.optedOut', { orgName }));
       return undefined;
     }
     if (SMS_START.test(text)) {
       await aliases.setOptedOut(number, false, clock.now());
-      await context.sendActivity(`You're subscribed to ${orgName} security info texts again. Reply MENU to see what I can do.`);
+      await context.sendActivity(t(KEYWORD_LANGUAGE, 'sms.optedIn', { orgName }));
       return undefined;
     }
     if (SMS_HELP.test(text)) {
-      await context.sendActivity(
-        `${orgName} security info: reply MENU for your options. Help desk: ${this.deps.helpDesk}. Reply STOP to stop texts.`,
-      );
+      await context.sendActivity(t(KEYWORD_LANGUAGE, 'sms.help', { orgName, helpDesk: this.deps.helpDesk }));
       return undefined;
     }
     // An opted-out number gets nothing but the answers to its keywords.
@@ -99,10 +103,7 @@ export class SmsGate {
     const sender = await this.identify(number, line.personId);
     // An unknown number hears from us once a day: replies cost, and texts from premium ranges would earn from them.
     if (!sender && (await counters.take(numberNames.of('texts:unknown:'), 1, day))) {
-      await context.sendActivity(
-        `${orgName} security info helps by text only from phones registered to an account. ` +
-          `Say "security info" to us in Teams, or contact the help desk: ${this.deps.helpDesk}.`,
-      );
+      await context.sendActivity(t(KEYWORD_LANGUAGE, 'sms.unknownNumber', { orgName, helpDesk: this.deps.helpDesk }));
     }
     return sender;
   }

@@ -1,7 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import { DialogContextError } from 'botbuilder-dialogs';
-import { AppError, PreconditionFailedError } from '../kit/errors';
+import { AppError, BusyError, PreconditionFailedError } from '../kit/errors';
 import type { Logger } from '../kit/log';
+import { hasText, t } from '../kit/texts';
+import { languageOf } from '../state/personState';
 import type { Random } from '../verification/ports';
 
 /**
@@ -13,16 +15,21 @@ import type { Random } from '../verification/ports';
 export function turnErrorHandler(log: Logger, random: Random) {
   return async (context: TurnContext, thrown: Error): Promise<void> => {
     const error = unwrapped(thrown);
+    // The turn's document may be read already: the person's language, else the default.
+    const language = languageOf(context);
     if (error instanceof PreconditionFailedError) {
       log.info({ channelId: context.activity.channelId }, 'a concurrent turn for the same person won; this one was dropped');
-      await context.sendActivity('I was still working on your previous message. If nothing happened, please try again.').catch(() => {});
+      await context.sendActivity(t(language, 'errors.stillWorking')).catch(() => {});
       return;
     }
     const reference = random.id().slice(0, 8);
     if (error instanceof AppError && error.expose) {
       // An outage the person can act on (e.g. the store is busy): its own words, nothing half-written.
       log.warn({ err: error, reference, code: error.code }, 'turn refused');
-      await context.sendActivity(`${error.message} (Reference: ${reference})`).catch(() => {});
+      // Whatever is busy (the store, the line of turns), the person reads the same words.
+      const key = error instanceof BusyError ? 'errors.busy' : `errors.${error.code}`;
+      const words = hasText(key) ? t(language, key) : error.message;
+      await context.sendActivity(t(language, 'errors.withReference', { words, reference })).catch(() => {});
       return;
     }
     // The error itself, and which dialog it came from: never the dialog stack botbuilder wraps it with, whose state
@@ -30,9 +37,7 @@ export function turnErrorHandler(log: Logger, random: Random) {
     const dialog = thrown instanceof DialogContextError ? thrown.dialogContext.activeDialog : undefined;
     log.error({ err: error, dialog, reference, channelId: context.activity.channelId, activityType: context.activity.type }, 'turn failed');
     await context
-      .sendActivity(
-        `Sorry, something went wrong on my side. Your progress up to your last step is saved; please try again. (Reference: ${reference})`,
-      )
+      .sendActivity(t(language, 'errors.failed', { reference }))
       .catch((sendError) => log.error({ err: sendError, reference }, 'could not send the apology'));
   };
 }

@@ -2,6 +2,7 @@ import type { Request, Response, Server } from 'restify';
 import twilio from 'twilio';
 import type { CallResults } from '../bot/callResults';
 import type { Logger } from '../kit/log';
+import { t, VOICE_LOCALES } from '../kit/texts';
 import { signedByTwilio } from './twilioSignature';
 
 export interface VoiceRoutesDeps {
@@ -13,13 +14,6 @@ export interface VoiceRoutesDeps {
   /** The dev-only route that answers a call: only in local mode (no Twilio, no MicrosoftAppId). */
   readonly devAnswerRoute: boolean;
 }
-
-const SAY = {
-  verified: 'Thank you. Your phone is verified. You can hang up now.',
-  wrongKey: 'That was not the number shown in your chat, so your phone was not verified. You can ask for a new call in the chat. Goodbye.',
-  unknownCall: 'This verification call is no longer valid. Goodbye.',
-  locked: 'Verification is locked after too many attempts. Please contact your help desk. Goodbye.',
-} as const;
 
 /**
  * Twilio's voice webhooks: the key pressed during a verification call, and
@@ -38,9 +32,10 @@ export function registerVoiceRoutes(server: Server, deps: VoiceRoutesDeps): void
 
   server.post('/api/voice/:token', async (req, res) => {
     if (!signed(req)) return refuse(req, res);
-    const outcome = await deps.calls.keyPressed(token(req), String((req.body as { Digits?: unknown })?.Digits ?? ''));
+    const { outcome, language } = await deps.calls.keyPressed(token(req), String((req.body as { Digits?: unknown })?.Digits ?? ''));
     const twiml = new twilio.twiml.VoiceResponse();
-    twiml.say(SAY[outcome]);
+    // Read out in the person's language, by a voice that speaks it.
+    twiml.say({ language: VOICE_LOCALES[language] }, t(language, `voice.${outcome}`));
     twiml.hangup();
     res.setHeader('content-type', 'text/xml');
     res.sendRaw(200, twiml.toString());
@@ -56,7 +51,7 @@ export function registerVoiceRoutes(server: Server, deps: VoiceRoutesDeps): void
     // Dev outbox mode only: there is no real call to answer, so a person trying the bot answers it here.
     server.post('/api/dev/calls/:token/answer', async (req, res) => {
       const digits = (req.body as { digits?: unknown } | undefined)?.digits;
-      const outcome = await deps.calls.keyPressed(token(req), typeof digits === 'string' ? digits : '');
+      const { outcome } = await deps.calls.keyPressed(token(req), typeof digits === 'string' ? digits : '');
       res.send(200, { outcome });
     });
   }

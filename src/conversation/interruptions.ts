@@ -1,20 +1,16 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
 
+import { t } from '../kit/texts';
+import { languageOf } from '../state/personState';
 import { CANCEL, HELP, HELP_DESK, START_OVER } from './words';
 
-export const HELP_TEXT = [
-  'I help you set up your security info: the ways you prove who you are when you sign in or reset your password.',
-  'You can say:',
-  '- "security info" to see your methods, add, change or delete one, or change your default',
-  '- "start" to set up or review your security info',
-  '- "start over" to begin the current setup again',
-  '- "cancel" to stop what we are doing (anything you finished is kept)',
-  '- "help desk" to reach a person at the help desk',
-  '- "temporary access pass" if the help desk gave you one',
-  '- "help" to see this message',
-  'You can also write what you need in your own words, like "I lost my phone" or "delete my old phone".',
-].join('\n');
+/**
+ * Set on a turn whose words were for the bot and not the screen (the person
+ * changed their language): the running card dialog shows its screen again,
+ * as it is, in the person's language now.
+ */
+export const SHOW_AGAIN = Symbol('showAgain');
 
 /** A word that jumps to a dialog from anywhere (e.g. "security info" → manage mode). */
 export interface Command {
@@ -73,24 +69,20 @@ export class Interruptions {
 
   /** Says what the bot can do; what was running keeps waiting. */
   async help(dc: DialogContext): Promise<void> {
-    await dc.context.sendActivity(HELP_TEXT);
+    await dc.context.sendActivity(t(languageOf(dc.context), 'help.text'));
   }
 
   /** Stops what is running; anything finished is kept. */
   async cancel(dc: DialogContext): Promise<void> {
     const wasActive = dc.activeDialog !== undefined;
     await dc.cancelAllDialogs();
-    await dc.context.sendActivity(
-      wasActive
-        ? 'OK, I stopped. Anything you finished is kept. Say "start" when you want to continue.'
-        : 'There is nothing to cancel. Say "help" to see what I can do.',
-    );
+    await dc.context.sendActivity(t(languageOf(dc.context), wasActive ? 'help.stopped' : 'help.nothingToCancel'));
   }
 
   /** Begins the current setup again. */
   async startOver(dc: DialogContext): Promise<void> {
     await dc.cancelAllDialogs();
-    await dc.context.sendActivity('OK, starting over.');
+    await dc.context.sendActivity(t(languageOf(dc.context), 'help.startingOver'));
     await dc.beginDialog(this.startId);
   }
 

@@ -5,6 +5,7 @@ import { containerBootstrap } from '@nlpjs/core';
 import { LangEn, StemmerEn } from '@nlpjs/lang-en';
 import { LangEs, StemmerEs } from '@nlpjs/lang-es';
 import { Nlp } from '@nlpjs/nlp';
+import { LANGUAGES, type Language } from '../kit/texts';
 
 /** What nlp.js's stemmers do for us: the words of a text, stemmed. */
 interface Stemmer {
@@ -23,8 +24,8 @@ interface Stemmer {
 /** Where the corpus lives: nlu/en.json, nlu/es.json (training) and nlu/heldout.*.json (evaluation only). */
 export const NLU_DIR = path.resolve(__dirname, '..', '..', 'nlu');
 
-export const LANGUAGES = ['en', 'es'] as const;
-export type Language = (typeof LANGUAGES)[number];
+/** The languages understood are the languages spoken (kit/texts.ts). */
+export { LANGUAGES, type Language };
 
 /** What a person may mean by a sentence typed in chat. */
 export const INTENTS = [
@@ -276,6 +277,22 @@ export class IntentClassifier {
     })).sort((a, b) => b.own - a.own);
     if (first && second && first.own > second.own) return first.language;
     return SPANISH_LETTERS.test(text) ? 'es' : asLanguage(this.nlp.guessLanguage(text));
+  }
+
+  /**
+   * The language a text is plainly in, or undefined when it could be either
+   * (a number, a name, words both corpora have): more of its words are only
+   * one corpus's, or it has a letter only Spanish has. Decides a person's
+   * language from what they write (docs/i18n.md), so it never guesses.
+   */
+  plainLanguageOf(text: string): Language | undefined {
+    const words = wordsOf(text);
+    const [first, second] = LANGUAGES.map((language) => ({
+      language,
+      own: words.filter((w) => this.isOwnWord(language, w)).length,
+    })).sort((a, b) => b.own - a.own);
+    if (first && second && first.own > second.own) return first.language;
+    return SPANISH_LETTERS.test(text) ? 'es' : undefined;
   }
 
   private isOwnWord(language: Language, word: string): boolean {

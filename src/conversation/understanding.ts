@@ -1,36 +1,26 @@
 import { ActionTypes, InputHints, MessageFactory, type TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
+import { type Language, t } from '../kit/texts';
 import type { CardAction } from '../presentation/cards';
 import { supportsCards } from '../presentation/channelPresenter';
-import { kindLabel } from '../presentation/labels';
+import { kindInSentence } from '../presentation/labels';
+import { chooseLanguage, languageOf, languageSettled } from '../state/personState';
 import type { MethodKind, SecurityInfoProfile, SecurityMethod } from '../verification/profile';
+import { looksLikeCodeOrPass } from './codeOrPass';
 import { methodKindsNamedIn } from './entities';
-import type { Interruptions } from './interruptions';
-import type { Intent, IntentClassifier, Language } from './nlu';
+import { type Interruptions, SHOW_AGAIN } from './interruptions';
+import type { Intent, IntentClassifier } from './nlu';
 import { type Reading, read } from './reading';
-import { SUGGESTION_TITLES, suggestedIntent } from './words';
+import { namedLanguage, suggestedIntent, suggestionTitle } from './words';
 
 /**
  * What people type in their own words, when it is neither a word that works
  * from anywhere (words.ts) nor anything the screen in front of them takes:
  * the intent recognised (nlu.ts, reading.ts) acts, or the likeliest two are
- * offered as buttons. Replies are in English for now; the language of the
- * text is kept for the turn (typedLanguage).
+ * offered as buttons. Replies are in the person's language (docs/i18n.md),
+ * which what they write may set (a text plainly in one language, or a
+ * language named: "español", "English").
  */
-
-/** The suggestion title of every intent (a button does what its intent does). */
-const TITLES: Readonly<Record<Intent, string>> = SUGGESTION_TITLES;
-
-export const LOST_PHONE_ADVICE =
-  "If you lost or replaced your phone: as long as you can still prove it's you another way (your authenticator app, another phone, or your email), open your security info to change or delete that phone. If you can't, the help desk can check it's you and help you back in.";
-
-export const LOST_APP_ADVICE =
-  'A lost authenticator app is replaced with the help desk: they check it is you, then give you a Temporary Access Pass to use in Teams, or ask you to set up your methods again.';
-
-export const CODE_ADVICE =
-  "If a code from your authenticator app is refused, check that your phone's date, time and time zone are set automatically (a clock a few minutes off makes every code wrong), then type the code it shows now. A code sent by text or email works for a few minutes only: ask for a fresh one if yours is older.";
-
-export const ENGLISH_ONLY = 'For now I can only answer in English. More languages are coming.';
 
 /** The screen a typed text was not for: its buttons, and what it offers in text, numbered. */
 export interface ScreenOffer {
@@ -92,8 +82,15 @@ export class Understanding {
    * turn (nothing understood: what a person begins with begins).
    */
   async handle(dc: DialogContext): Promise<boolean> {
+    const typed = typedText(dc.context);
+    const named = typed ? namedLanguage(typed) : undefined;
+    if (named) {
+      await this.switchLanguage(dc, named);
+      return false;
+    }
+    if (typed) await this.settleLanguage(dc.context, typed);
     if (await this.deps.interruptions.handle(dc)) return true;
-    const text = typedText(dc.context);
+    const text = typed;
     if (dc.activeDialog || !text) return false;
     const suggested = suggestedIntent(text);
     if (suggested) return (await this.act(dc, suggested, text, { idle: true })) !== undefined;
@@ -120,6 +117,34 @@ export class Understanding {
     return { answered: true };
   }
 
+  /**
+   * The person's language from now on, said in it; what was running shows its
+   * screen again in it (SHOW_AGAIN), and with nothing running the dialogs begin.
+   */
+  private async switchLanguage(dc: DialogContext, language: Language): Promise<void> {
+    chooseLanguage(dc.context, language, 'asked');
+    const said = t(language, 'language.changed');
+    this.deps.note(dc.context, 'bot', said);
+    await dc.context.sendActivity(said);
+    dc.context.turnState.set(SHOW_AGAIN, true);
+  }
+
+  /**
+   * A person whose language was never said nor written (a new person, or one
+   * whose language came from Teams' locale): the first text plainly in one
+   * language decides it. A code or a pass is never read.
+   */
+  private async settleLanguage(context: TurnContext, text: string): Promise<void> {
+    if (languageSettled(context) || looksLikeCodeOrPass(text)) return;
+    let language: Language | undefined;
+    try {
+      language = (await this.deps.classifier()).plainLanguageOf(text);
+    } catch {
+      return;
+    }
+    if (language) chooseLanguage(context, language, 'text');
+  }
+
   /** Reads a text; a classifier that failed to train reads nothing (the person is offered the help and the help desk). */
   private async read(context: TurnContext, text: string): Promise<Reading> {
     let reading: Reading;
@@ -135,6 +160,8 @@ export class Understanding {
   /** Does what an intent means, here; undefined when nothing running is better left to begin (a greeting). */
   private async act(dc: DialogContext, intent: Intent, text: string, place: Place): Promise<Understood | undefined> {
     const { context } = dc;
+    const language = languageOf(context);
+    const title = (of: Intent) => suggestionTitle(of, language);
     const screen = 'screen' in place ? place.screen : undefined;
     if (intent === 'greeting' && !screen) return undefined;
     this.deps.note(context, 'person', `[understood: ${intent}]`);
@@ -153,7 +180,7 @@ export class Understanding {
         await this.deps.interruptions.escalate(context);
         return answered;
       case 'greeting':
-        return { again: true, say: 'Hello! Here is where you are:' };
+        return { again: true, say: t(language, 'understanding.hello') };
       case 'securityInfo.show':
         await this.deps.interruptions.begin(dc, this.deps.manageDialog(context));
         return answered;
@@ -167,21 +194,25 @@ export class Understanding {
       case 'newNumber':
         return this.newNumber(dc, screen, text);
       case 'lostPhone':
-        await this.say(context, LOST_PHONE_ADVICE, [TITLES['securityInfo.show'], TITLES.helpDesk]);
+        await this.say(context, t(language, 'advice.lostPhone'), [title('securityInfo.show'), title('helpDesk')]);
         return answered;
       case 'lostApp':
         return this.lostApp(dc, screen);
       case 'codeNotWorking': {
         const resend = screen?.actions.find((a) => a.action === 'resend');
-        await this.say(context, CODE_ADVICE, [...(resend ? [resend.title] : []), TITLES.helpDesk]);
+        await this.say(context, t(language, 'advice.code'), [...(resend ? [resend.title] : []), title('helpDesk')]);
         return answered;
       }
       case 'accessPass':
         await this.deps.interruptions.begin(dc, this.deps.accessPassDialog);
         return answered;
-      case 'changeLanguage':
-        await this.say(context, ENGLISH_ONLY);
-        return answered;
+      case 'changeLanguage': {
+        // "Change language" written in the language spoken: the other one; in the other language: that one.
+        const written = typedLanguage(context);
+        const other = language === 'en' ? 'es' : 'en';
+        await this.switchLanguage(dc, written && written !== language ? written : other);
+        return screen ? { again: true, say: '' } : undefined;
+      }
     }
   }
 
@@ -214,11 +245,11 @@ export class Understanding {
     const methods = this.deps.profile(dc.context).methods.filter((m) => kinds.includes(m.kind));
     const [only] = methods;
     if (methods.length === 1 && only) return this.manage(dc, screen, action, { methodId: only.id });
-    const verb = action === 'change' ? 'Change' : 'Delete';
+    const language = languageOf(dc.context);
     const say =
       kinds.length > 0 && methods.length === 0
-        ? `You have no ${describeKinds(kinds)} registered. Here is your security info:`
-        : `Which one? Choose "${verb}" next to it:`;
+        ? t(language, 'understanding.noneRegistered', { methods: describeKinds(kinds, language) })
+        : t(language, action === 'change' ? 'understanding.whichToChange' : 'understanding.whichToDelete');
     return this.showManage(dc, screen, say);
   }
 
@@ -232,7 +263,7 @@ export class Understanding {
       candidates.length === 1 ? candidates[0] : specific ? undefined : candidates.find((m) => m.kind === 'phone');
     if (phone) return this.manage(dc, screen, 'change', { methodId: phone.id });
     if (phones.length === 0) return this.manage(dc, screen, 'add');
-    return this.showManage(dc, screen, 'Which phone? Choose "Change" next to it:');
+    return this.showManage(dc, screen, t(languageOf(dc.context), 'understanding.whichPhone'));
   }
 
   /** Manage mode's overview with a word at its top (the overview again when it is the screen). */
@@ -249,10 +280,10 @@ export class Understanding {
     const own = screen?.actions.find((a) => a.action === 'lostApp');
     if (own) return { reply: { action: own.action, values: { ...own.data } } };
     if (!this.deps.profile(dc.context).methods.some((m) => m.kind === 'authenticatorApp')) {
-      await this.say(dc.context, 'You have no authenticator app registered, so there is nothing to recover: you can set one up again.');
+      await this.say(dc.context, t(languageOf(dc.context), 'understanding.noAppToRecover'));
       return { answered: true };
     }
-    await this.say(dc.context, LOST_APP_ADVICE);
+    await this.say(dc.context, t(languageOf(dc.context), 'advice.lostApp'));
     await this.deps.interruptions.escalate(dc.context);
     return { answered: true };
   }
@@ -263,21 +294,28 @@ export class Understanding {
    * options; with no likely meaning, help and the help desk.
    */
   private async offer(context: TurnContext, likeliest: readonly Intent[], screen?: ScreenOffer): Promise<void> {
-    const titles = likeliest.map((intent) => TITLES[intent]);
+    const language = languageOf(context);
+    const titles = likeliest.map((intent) => suggestionTitle(intent, language));
     const options = screen && screen.options.length > 0 ? screen.options.map((title, i) => `${i + 1}. ${title}`).join('\n') : undefined;
+    const quoted = titles.map((title) => t(language, 'understanding.quoted', { title }));
     const lines =
       titles.length > 0
         ? [
-            `Did you mean ${titles.map((t) => `"${t}"`).join(' or ')}?`,
-            ...(options ? [`Or choose one of these (click it or type its number):\n${options}`] : []),
+            t(language, quoted.length > 1 ? 'understanding.didYouMeanEither' : 'understanding.didYouMean', {
+              first: quoted[0] ?? '',
+              second: quoted[1] ?? '',
+            }),
+            ...(options ? [t(language, 'understanding.orChoose', { options })] : []),
           ]
         : [
-            options
-              ? `Sorry, I didn't get that. Choose one of these (click it or type its number):\n${options}`
-              : "Sorry, I didn't get that.",
-            'Say "help" to see what I can do, or "help desk" to reach a person.',
+            options ? t(language, 'notices.notUnderstood', { options }) : t(language, 'understanding.sorry'),
+            t(language, 'understanding.sayHelp'),
           ];
-    await this.say(context, lines.join('\n'), titles.length > 0 ? titles : [TITLES.help, TITLES.helpDesk]);
+    await this.say(
+      context,
+      lines.join('\n'),
+      titles.length > 0 ? titles : [suggestionTitle('help', language), suggestionTitle('helpDesk', language)],
+    );
   }
 
   /** Says something, with buttons that send their titles (where the channel shows buttons). */
@@ -305,7 +343,7 @@ function isPhoneKind(kind: MethodKind): boolean {
   return kind === 'phone' || kind === 'alternatePhone' || kind === 'officePhone';
 }
 
-function describeKinds(kinds: readonly MethodKind[]): string {
-  if (kinds.length > 1 && kinds.every(isPhoneKind)) return 'phone';
-  return kinds.map((kind) => kindLabel(kind).toLowerCase()).join(' or ');
+function describeKinds(kinds: readonly MethodKind[], language: Language): string {
+  if (kinds.length > 1 && kinds.every(isPhoneKind)) return kindInSentence('phone', language);
+  return kinds.map((kind) => kindInSentence(kind, language)).join(t(language, 'understanding.or'));
 }

@@ -1,3 +1,6 @@
+import { LANGUAGES, type Language, t } from '../kit/texts';
+import { INTENTS, type Intent } from './nlu';
+
 /**
  * Every word that works from anywhere, in one place: what a person may type
  * at any point instead of answering the screen in front of them.
@@ -17,53 +20,50 @@ export const SMS_START = /^(start|unstop)$/i;
 export const SMS_HELP = /^(help|info)$/i;
 
 /** What the bot can do (in chat; by text HELP is the carrier's). */
-export const HELP = /^(help|\?|what can you do\??)$/i;
+export const HELP = /^(help|\?|what can you do\??|ayuda|¿?qu[eé] puedes hacer\??)$/i;
 /** Stop what is running; anything finished is kept. */
-export const CANCEL = /^(cancel|quit|exit|never ?mind)$/i;
+export const CANCEL = /^(cancel|quit|exit|never ?mind|cancelar|salir)$/i;
 /** Begin the current setup again. */
-export const START_OVER = /^(start over|restart|reset)$/i;
+export const START_OVER = /^(start over|restart|reset|empezar de nuevo|volver a empezar)$/i;
 /** Reach a person at the help desk (or, during a chat with an agent, go back to them). */
-export const HELP_DESK = /^(help ?desk|(talk|speak) to (a|an) (person|human|agent)|(a |an )?(human|agent|person)|i need help)$/i;
+export const HELP_DESK =
+  /^(help ?desk|(talk|speak) to (a|an) (person|human|agent)|(a |an )?(human|agent|person)|i need help|servicio de ayuda|mesa de ayuda|hablar con una persona|necesito ayuda)$/i;
 /** Leave the chat with the help-desk agent and come back to the bot. */
-export const END_CHAT = /^end (the )?chat$/i;
+export const END_CHAT = /^(end (the )?chat|terminar (el )?chat)$/i;
 /** Manage mode: the person's security info. */
-export const MANAGE = /^(security info|my (security )?(info|methods)|manage( my security info)?|methods)$/i;
+export const MANAGE =
+  /^(security info|my (security )?(info|methods)|manage( my security info)?|methods|(mi )?informaci[oó]n de seguridad|mis m[eé]todos)$/i;
 /** A person who has a Temporary Access Pass from the help desk. */
-export const ACCESS_PASS = /^(temporary access pass|tap|(i have )?a (temporary )?(access )?pass)$/i;
+export const ACCESS_PASS = /^(temporary access pass|tap|(i have )?a (temporary )?(access )?pass|(tengo un )?pase( de acceso temporal)?)$/i;
 /** The SMS menu (in chat, manage mode). */
-export const MENU = /^(menu|main menu)$/i;
+export const MENU = /^(menu|main menu|men[uú]|men[uú] principal)$/i;
+
+/** Speak English from now on (the word in either language). */
+export const ENGLISH = /^(english|ingl[eé]s|en ingl[eé]s|in english)$/i;
+/** Speak Spanish from now on. */
+export const SPANISH = /^(espa[nñ]ol|spanish|castellano|en espa[nñ]ol|in spanish)$/i;
+
+/** The language a text names by itself ("español", "ENGLISH"), if it is only that. */
+export function namedLanguage(text: string): Language | undefined {
+  const typed = text.trim();
+  return ENGLISH.test(typed) ? 'en' : SPANISH.test(typed) ? 'es' : undefined;
+}
 
 /**
  * What the bot offers as buttons when it is not sure what someone meant
- * ("Did you mean…?"), one title per intent; typed or clicked, a title does
- * what its intent does. Several are words above already.
+ * ("Did you mean…?"), one title per intent, in the catalogs
+ * (`suggestions.*`); typed or clicked, a title in any language does what its
+ * intent does. Several are words above already.
  */
-export const SUGGESTION_TITLES = {
-  help: 'Help',
-  cancel: 'Cancel',
-  startOver: 'Start over',
-  helpDesk: 'Help desk',
-  'securityInfo.show': 'Security info',
-  'securityInfo.add': 'Add a method',
-  'securityInfo.change': 'Change a method',
-  'securityInfo.delete': 'Delete a method',
-  'securityInfo.default': 'Change my default method',
-  lostPhone: 'I lost my phone',
-  lostApp: 'I lost my authenticator app',
-  newNumber: 'I have a new phone number',
-  codeNotWorking: "My code doesn't work",
-  accessPass: 'Temporary access pass',
-  changeLanguage: 'Change language',
-  greeting: 'Continue',
-} as const;
+export function suggestionTitle(intent: Intent, language: Language): string {
+  return t(language, `suggestions.${intent === 'greeting' ? 'continue' : intent.replace('.', '_')}`);
+}
 
-/** The intent whose suggestion title a text is, typed or clicked (case and curly apostrophes aside). */
-export function suggestedIntent(text: string): keyof typeof SUGGESTION_TITLES | undefined {
+/** The intent whose suggestion title a text is, typed or clicked, in any language (case and curly apostrophes aside). */
+export function suggestedIntent(text: string): Intent | undefined {
   const typed = text
     .trim()
     .replace(/\u2019/g, "'")
     .toLowerCase();
-  return (Object.keys(SUGGESTION_TITLES) as Array<keyof typeof SUGGESTION_TITLES>).find(
-    (intent) => SUGGESTION_TITLES[intent].toLowerCase() === typed,
-  );
+  return INTENTS.find((intent) => LANGUAGES.some((language) => suggestionTitle(intent, language).toLowerCase() === typed));
 }

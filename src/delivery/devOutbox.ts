@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from '../kit/log';
 import { maskEmail } from '../verification/email';
 import { maskPhone } from '../verification/phone';
-import type { Clock, CodeSender, DeliveryResult } from '../verification/ports';
+import type { Clock, CodeSender, DeliveryResult, OutgoingCall } from '../verification/ports';
 import { voiceUrls } from './voiceUrls';
 
 export interface OutboxEntry {
@@ -40,7 +40,7 @@ export class DevOutbox implements CodeSender {
     return { ok: true };
   }
 
-  async placeCall(to: string, call: { callToken: string; greeting: string; extension?: string }): Promise<DeliveryResult> {
+  async placeCall(to: string, call: OutgoingCall): Promise<DeliveryResult> {
     this.append({
       channel: 'voice',
       to,

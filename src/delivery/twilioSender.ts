@@ -1,8 +1,11 @@
 import twilio from 'twilio';
 import type { Logger } from '../kit/log';
 import { maskPhone } from '../verification/phone';
-import type { CodeSender, DeliveryFailure, DeliveryResult } from '../verification/ports';
+import type { CodeSender, DeliveryFailure, DeliveryResult, OutgoingCall } from '../verification/ports';
 import { voiceUrls } from './voiceUrls';
+
+/** A voice Twilio's <Say> has (the Messenger names it: en-US, es-US). */
+type SayLanguage = Extract<Parameters<InstanceType<typeof twilio.twiml.VoiceResponse>['say']>[0], { language?: unknown }>['language'];
 
 export interface TwilioSettings {
   readonly accountSid: string;
@@ -97,12 +100,13 @@ export class TwilioSender implements Pick<CodeSender, 'sendSms' | 'placeCall'> {
     return this.attempt('sms', to, () => this.client.messages.create({ to, from: this.settings.from, body }));
   }
 
-  placeCall(to: string, call: { callToken: string; greeting: string; extension?: string }): Promise<DeliveryResult> {
+  placeCall(to: string, call: OutgoingCall): Promise<DeliveryResult> {
     const urls = voiceUrls(this.settings.publicBaseUrl, call.callToken);
     const twiml = new twilio.twiml.VoiceResponse();
+    const voice = { language: call.voice as SayLanguage };
     // Two digits: the number the chat shows (number matching). finishOnKey="" so # is not taken as the end.
-    twiml.gather({ numDigits: 2, finishOnKey: '', action: urls.gather, method: 'POST', timeout: 15 }).say(call.greeting);
-    twiml.say('We did not get your answer. Goodbye.');
+    twiml.gather({ numDigits: 2, finishOnKey: '', action: urls.gather, method: 'POST', timeout: 15 }).say(voice, call.greeting);
+    twiml.say(voice, call.noAnswer);
     return this.attempt('voice', to, () =>
       this.client.calls.create({
         to,

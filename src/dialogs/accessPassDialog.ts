@@ -1,4 +1,5 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import { type Language, t } from '../kit/texts';
 import type { RedeemResult } from '../verification/accessPasses';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
 import { type DialogDeps, ROUTE_DIALOG } from './deps';
@@ -34,34 +35,31 @@ export class AccessPassDialog extends CardFlowDialog<object> {
 
   private async redeem(turn: FlowTurn<object>, reply: Reply): Promise<Transition> {
     const typed = reply.values.pass ?? '';
-    if (!typed.trim()) return { say: 'Type the pass the help desk gave you.' };
+    if (!typed.trim()) return { say: turn.t('pass.typeIt') };
     const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, this.deps.via(turn.context));
     if (result.status === 'verified') {
-      await turn.context.sendActivity("Thanks, your pass is accepted: verification is open again. Let's set up your security info.");
+      await turn.context.sendActivity(turn.t('pass.accepted'));
       return { begin: ROUTE_DIALOG };
     }
-    const refusal = passRefusal(result);
+    const refusal = passRefusal(result, turn.language);
     return refusal.retry ? { say: refusal.say } : { end: { stopped: true }, say: refusal.say };
   }
 }
 
 /** What a refused pass means to the person, and whether typing it again can help. */
-export function passRefusal(result: Exclude<RedeemResult, { status: 'verified' }>): { readonly say: string; readonly retry: boolean } {
+export function passRefusal(
+  result: Exclude<RedeemResult, { status: 'verified' }>,
+  language: Language,
+): { readonly say: string; readonly retry: boolean } {
   switch (result.status) {
     case 'wrong':
       return result.attemptsLeft > 0
-        ? {
-            say: `That pass didn't work. Check it and try again (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left).`,
-            retry: true,
-          }
-        : { say: 'Too many wrong passes: that pass no longer works. Ask the help desk for a new one.', retry: false };
+        ? { say: t(language, 'pass.wrong', { count: result.attemptsLeft }), retry: true }
+        : { say: t(language, 'pass.exhausted'), retry: false };
     case 'notHere':
-      return {
-        say: 'A Temporary Access Pass works in Microsoft Teams only: open a chat with me there and say "temporary access pass".',
-        retry: false,
-      };
+      return { say: t(language, 'pass.notHere'), retry: false };
     case 'expired':
     case 'none':
-      return { say: 'You have no valid Temporary Access Pass. Ask the help desk for one (say "help desk").', retry: false };
+      return { say: t(language, 'pass.none'), retry: false };
   }
 }

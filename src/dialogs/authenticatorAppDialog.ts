@@ -1,19 +1,13 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext } from 'botbuilder-dialogs';
+import { type Language, t } from '../kit/texts';
 import { verbatim } from '../presentation/cards';
 import { supportsCards } from '../presentation/channelPresenter';
-import {
-  APP_NEEDS_A_SCREEN,
-  DOWNLOAD_URL,
-  inAbout,
-  MICROSOFT_AUTHENTICATOR,
-  OTHER_AUTHENTICATOR,
-  type ProgressStep,
-} from '../presentation/labels';
+import { DOWNLOAD_URL, inAbout, MICROSOFT_AUTHENTICATOR, otherAuthenticator, type ProgressStep } from '../presentation/labels';
 import { QR_DISPLAY_WIDTH } from '../presentation/qr';
 import type { CodeResult } from '../verification/service';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition, type View } from './cardFlowDialog';
-import { type DialogDeps, STEP_UP_FIRST } from './deps';
+import { type DialogDeps, stepUpFirst } from './deps';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export const AUTHENTICATOR_APP_DIALOG = 'authenticatorApp';
@@ -92,7 +86,7 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
     return {
       orgName: this.deps.orgName,
       steps: turn.data.progress,
-      appName: appName(turn.data),
+      appName: appName(turn),
       microsoft: turn.data.microsoft,
     };
   }
@@ -100,22 +94,22 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
   private startEnrollment(turn: FlowTurn<AppData>): Transition {
     // The key would travel in the clear over a text-only channel (SMS): never.
     if (!supportsCards(turn.context.activity.channelId))
-      return { end: { differentMethod: true } satisfies MethodResult, say: APP_NEEDS_A_SCREEN };
-    const result = this.deps.service.startAuthenticatorApp(this.deps.profile(turn.context), appName(turn.data));
+      return { end: { differentMethod: true } satisfies MethodResult, say: turn.t('app.needsAScreen') };
+    const result = this.deps.service.startAuthenticatorApp(this.deps.profile(turn.context), appName(turn));
     switch (result.status) {
       case 'started':
         return { go: SCREEN.scanQrCode };
       case 'limitReached':
         return {
           end: { differentMethod: true } satisfies MethodResult,
-          say: `You already have ${result.max} authenticator apps, the most allowed. Remove one before adding another.`,
+          say: turn.t('app.limitReached', { max: result.max }),
         };
       case 'locked':
-        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.now()) };
+        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(turn.language, result.until, this.now()) };
       case 'notAllowed':
-        return { end: { differentMethod: true } satisfies MethodResult, say: 'Authenticator apps are not available for your account.' };
+        return { end: { differentMethod: true } satisfies MethodResult, say: turn.t('app.notAllowed') };
       case 'stepUpRequired':
-        return STEP_UP_FIRST;
+        return stepUpFirst(turn.language);
     }
   }
 
@@ -127,16 +121,14 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
     const profile = this.deps.profile(turn.context);
     let enrollment = turn.data.qrShown ? undefined : this.deps.service.pendingAppEnrollment(profile);
     if (!enrollment) {
-      const started = this.deps.service.startAuthenticatorApp(profile, appName(turn.data));
+      const started = this.deps.service.startAuthenticatorApp(profile, appName(turn));
       enrollment = this.deps.service.pendingAppEnrollment(profile);
       if (started.status !== 'started' || !enrollment) {
         const headline =
           started.status === 'locked'
-            ? lockedMessage(started.until, this.now())
-            : started.status === 'stepUpRequired'
-              ? 'A new QR code needs a fresh proof that it is you: say "start over".'
-              : 'A new QR code cannot be made right now.';
-        return { card: 'qrCodeRemoved', data: { appName: appName(turn.data), headline, verified: false } };
+            ? lockedMessage(turn.language, started.until, this.now())
+            : turn.t(started.status === 'stepUpRequired' ? 'app.newQrNeedsProof' : 'app.newQrNotNow');
+        return { card: 'qrCodeRemoved', data: { appName: appName(turn), headline, verified: false } };
       }
     }
     turn.data.qrShown = true;
@@ -154,7 +146,7 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
       textAction: 'verify',
       retireWith: {
         card: 'qrCodeRemoved',
-        data: { appName: enrollment.appName, headline: 'This QR code is no longer valid.', verified: false },
+        data: { appName: enrollment.appName, headline: turn.t('app.qrNoLongerValid'), verified: false },
         revokes: this.deps.qrImageHandle(qrImage),
       },
     };
@@ -162,7 +154,7 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
 
   private async verifyCode(turn: FlowTurn<AppData>, reply: Reply): Promise<Transition> {
     const code = reply.values.code ?? '';
-    if (code.trim() === '') return { say: 'Enter the 6-digit code that your app shows for this account, then choose Next.' };
+    if (code.trim() === '') return { say: turn.t('app.enterCode') };
     const result: CodeResult = await this.deps.service.verifyAuthenticatorApp(
       this.deps.profile(turn.context),
       code,
@@ -170,34 +162,34 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
     );
     switch (result.status) {
       case 'verified':
-        turn.retireWith({ appName: appName(turn.data), headline: `${appName(turn.data)} is registered.`, verified: true });
-        return { end: { registered: true } satisfies MethodResult, say: `Your code was accepted: ${appName(turn.data)} is registered.` };
+        turn.retireWith({ appName: appName(turn), headline: turn.t('app.registered', { app: appName(turn) }), verified: true });
+        return { end: { registered: true } satisfies MethodResult, say: turn.t('app.accepted', { app: appName(turn) }) };
       case 'malformed':
-        return { say: 'A code has 6 digits, like 123456. Enter the code your app shows for this account.' };
+        return { say: turn.t('app.malformed') };
       case 'wrong':
         return {
-          say: `That code didn't work. Check that you typed the code shown for your ${this.deps.orgName} account, and that your phone's clock is right. ${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left for this QR code.`,
+          say: turn.t('app.wrong', { orgName: this.deps.orgName, count: result.attemptsLeft }),
         };
       case 'attemptsExhausted':
-        return this.newQrCode(
-          turn,
-          'Too many wrong codes: that QR code no longer works. Delete the account you just added in your app, then scan this new QR code.',
-        );
+        return this.newQrCode(turn, turn.t('app.attemptsExhausted'));
       case 'expired':
       case 'nothingPending':
-        return this.newQrCode(turn, 'That QR code has expired. Here is a new one: delete the old account in your app, then scan this one.');
+        return this.newQrCode(turn, turn.t('app.expired'));
       case 'replayed':
-        return { say: 'That code was already used. Wait for the next code in your app.' };
+        return { say: turn.t('app.replayed') };
       case 'locked':
-        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.now()) };
+        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(turn.language, result.until, this.now()) };
       case 'stepUpRequired':
-        return STEP_UP_FIRST;
+        return stepUpFirst(turn.language);
     }
   }
 
   /** A new QR code in place of a dead one; a fresh proof first when the one that let this start has lapsed. */
   private newQrCode(turn: FlowTurn<AppData>, say: string): Transition {
-    if (this.deps.service.stepUpRequired(this.deps.profile(turn.context))) return { ...STEP_UP_FIRST, say: `${say} ${STEP_UP_FIRST.say}` };
+    if (this.deps.service.stepUpRequired(this.deps.profile(turn.context))) {
+      const first = stepUpFirst(turn.language);
+      return { ...first, say: `${say} ${first.say}` };
+    }
     return { again: true, say };
   }
 
@@ -206,14 +198,12 @@ export class AuthenticatorAppDialog extends CardFlowDialog<AppData, MethodDialog
   }
 }
 
-function appName(data: AppData): string {
-  return data.microsoft ? MICROSOFT_AUTHENTICATOR : OTHER_AUTHENTICATOR;
+function appName(turn: FlowTurn<AppData>): string {
+  return turn.data.microsoft ? MICROSOFT_AUTHENTICATOR : otherAuthenticator(turn.language);
 }
 
 /** What a person is told when verification is locked. */
-export function lockedMessage(until: number | undefined, now: number): string {
-  if (until === undefined) {
-    return 'For your security, verification is locked after too many wrong codes. Please contact the help desk to unlock it.';
-  }
-  return `For your security, verification is locked after too many wrong codes. You can try again ${inAbout(until - now)}, or contact the help desk.`;
+export function lockedMessage(language: Language, until: number | undefined, now: number): string {
+  if (until === undefined) return t(language, 'locked.forGood');
+  return t(language, 'locked.forNow', { when: inAbout(until - now, language) });
 }

@@ -1,8 +1,11 @@
 import { type Activity, ActivityTypes, type TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, DialogReason, type DialogTurnResult } from 'botbuilder-dialogs';
 import { valueForInput } from '../conversation/entities';
+import { SHOW_AGAIN } from '../conversation/interruptions';
 import type { FirstReply, Understanding } from '../conversation/understanding';
+import { type Language, type TextValues, t } from '../kit/texts';
 import type { CardAction, CardChoice, CardName, RenderedCard } from '../presentation/cards';
+import { languageOf } from '../state/personState';
 import { type DialogDeps, REPEATED_DELIVERY } from './deps';
 
 /** What a person sent back: the action they chose and the values they typed. */
@@ -85,6 +88,16 @@ export class FlowTurn<D> {
     return this.state.screen;
   }
 
+  /** The person's language (docs/i18n.md). */
+  get language(): Language {
+    return languageOf(this.dc.context);
+  }
+
+  /** A text from the catalogs in the person's language. */
+  t(key: string, values?: TextValues): string {
+    return t(this.language, key, values);
+  }
+
   /** Changes what will replace the current card when the person moves on. */
   retireWith(data: object): void {
     if (this.state.retire) this.state.retire.data = data;
@@ -161,10 +174,10 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
       const onWake = this.screens[state.screen]?.onWake;
       return this.apply(dc, state, onWake ? await onWake(new FlowTurn(dc, state)) : { wait: true });
     }
-    if (dc.context.turnState.get(REPEATED_DELIVERY)) return this.apply(dc, state, { again: true });
+    if (dc.context.turnState.get(REPEATED_DELIVERY) || dc.context.turnState.get(SHOW_AGAIN)) return this.apply(dc, state, { again: true });
     const reply = this.readReply(dc.context.activity, state);
     if (reply === 'stale') {
-      return this.apply(dc, state, { again: true, say: 'That card is no longer active. Here is where you are:' });
+      return this.apply(dc, state, { again: true, say: t(languageOf(dc.context), 'notices.staleCard') });
     }
     // Only the action is noted, never what was typed with it.
     if (reply) this.deps.note(dc.context, 'person', `[${/^[A-Za-z]{1,40}$/.test(reply.action) ? reply.action : 'unknown action'}]`);
@@ -179,7 +192,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
       if (reply?.action === 'back') return this.back(dc, state);
       const typed = dc.context.activity.value ? '' : (dc.context.activity.text ?? '').trim().slice(0, MAX_VALUE_LENGTH);
       if (!reply && typed && this.understanding) return this.understand(dc, state, typed);
-      return this.apply(dc, state, { say: this.choicesPrompt(state) });
+      return this.apply(dc, state, { say: this.choicesPrompt(dc, state) });
     }
     return this.apply(dc, state, await handler(new FlowTurn(dc, state), reply));
   }
@@ -196,7 +209,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     const { action, values } = understood.reply;
     const screen = this.screens[state.screen]!;
     const handler = Object.hasOwn(screen.on, action) ? screen.on[action] : undefined;
-    if (!handler) return this.apply(dc, state, { say: this.choicesPrompt(state) });
+    if (!handler) return this.apply(dc, state, { say: this.choicesPrompt(dc, state) });
     this.deps.note(dc.context, 'person', `[${action}]`);
     return this.apply(dc, state, await handler(new FlowTurn(dc, state), { action, values }));
   }
@@ -252,7 +265,7 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
   private async show(dc: DialogContext, state: FlowState<D>): Promise<void> {
     const view = await this.screens[state.screen]!.show(new FlowTurn(dc, state));
     state.nonce = this.deps.random.id();
-    const rendered: RenderedCard = this.deps.cards.render(view.card, view.data, state.nonce);
+    const rendered: RenderedCard = this.deps.cards.render(view.card, view.data, state.nonce, languageOf(dc.context));
     this.deps.note(dc.context, 'bot', `[${view.card}]`);
     state.actions = [...rendered.actions];
     state.inputs = [...rendered.inputs];
@@ -269,7 +282,8 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     if (!retire) return;
     state.retire = undefined;
     if (retire.revokes) await this.deps.revokeQrImage(retire.revokes);
-    if (retire.activityId) await this.deps.replace(context, retire.activityId, this.deps.cards.render(retire.card, retire.data));
+    if (retire.activityId)
+      await this.deps.replace(context, retire.activityId, this.deps.cards.render(retire.card, retire.data, undefined, languageOf(context)));
   }
 
   /**
@@ -310,13 +324,14 @@ export abstract class CardFlowDialog<D extends object, O extends object = object
     return undefined;
   }
 
-  private choicesPrompt(state: FlowState<D>): string {
+  private choicesPrompt(dc: DialogContext, state: FlowState<D>): string {
+    const language = languageOf(dc.context);
     const choices = state.choices ?? [];
-    if (state.actions.length === 0 && choices.length === 0) return 'Please use the card above.';
+    if (state.actions.length === 0 && choices.length === 0) return t(language, 'notices.useTheCard');
     const options = [...choices.map((c) => c.title), ...state.actions.map((a) => a.title)]
       .map((title, i) => `${i + 1}. ${title}`)
       .join('\n');
-    return `Sorry, I didn't get that. Choose one of these (click it or type its number):\n${options}`;
+    return t(language, 'notices.notUnderstood', { options });
   }
 
   private stateOf(dc: DialogContext): FlowState<D> {

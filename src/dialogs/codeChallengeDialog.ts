@@ -3,7 +3,7 @@ import { verbatim } from '../presentation/cards';
 import type { ProgressStep } from '../presentation/labels';
 import {
   cooldownMessage,
-  DAILY_LIMIT_MESSAGE,
+  dailyLimitMessage,
   deliveryFailureMessage,
   emailProblemMessage,
   phoneProblemMessage,
@@ -11,7 +11,7 @@ import {
 import type { CodeResult, SendResult } from '../verification/service';
 import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
-import { STEP_UP_FIRST } from './deps';
+import { stepUpFirst } from './deps';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export interface CodeData {
@@ -32,16 +32,23 @@ export const DIFFERENT_METHOD: Transition = { end: { differentMethod: true } sat
  * verification service means to a person. Subclasses add how the code is asked for.
  */
 export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDialog<D, MethodDialogOptions> {
-  /** "Phone", "Email": the card's heading. */
-  protected abstract readonly title: string;
-  /** Where the code went, for messages: "the text message", "the email". */
-  protected abstract readonly codeSource: string;
+  /**
+   * Where this dialog's words are in the catalogs ("challenge.phone"): its
+   * `title` (the card's heading), `inSentence` ("your phone"), `codeSource`
+   * (where the code went: "the text message") and `verified` (the headline).
+   */
+  protected abstract readonly texts: string;
+
+  /** One of this dialog's words (see `texts`). */
+  protected word(turn: FlowTurn<D>, which: 'title' | 'inSentence' | 'codeSource' | 'verified'): string {
+    return turn.t(`${this.texts}.${which}`);
+  }
 
   protected readonly codeScreens: Record<'enterCode' | 'registered', Screen<D>> = {
     enterCode: {
       show: (turn) => ({
         card: 'enterCode',
-        data: { ...this.header(turn), title: this.title, masked: verbatim(turn.data.masked) },
+        data: { ...this.header(turn), title: this.word(turn, 'title'), masked: verbatim(turn.data.masked) },
         textAction: 'verify',
       }),
       on: {
@@ -55,9 +62,9 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
         card: 'methodRegistered',
         data: {
           ...this.header(turn),
-          title: this.title,
+          title: this.word(turn, 'title'),
           headline: turn.data.headline,
-          message: verbatim(`Your ${this.title.toLowerCase()} ${turn.data.masked} was registered successfully.`),
+          message: verbatim(turn.t('challenge.registered', { method: this.word(turn, 'inSentence'), masked: turn.data.masked ?? '' })),
         },
       }),
       on: { next: () => ({ end: { registered: true } satisfies MethodResult }) },
@@ -80,7 +87,7 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
 
   /** What a sent code leads to; anything else is explained. */
   protected afterSend(turn: FlowTurn<D>, result: SendResult, screen: string): Transition {
-    if (result.status !== 'sent') return this.explainSend(result);
+    if (result.status !== 'sent') return this.explainSend(turn, result);
     turn.data.challengeId = result.challengeId;
     turn.data.masked = result.masked;
     turn.data.matchNumber = result.matchNumber;
@@ -89,64 +96,64 @@ export abstract class CodeChallengeDialog<D extends CodeData> extends CardFlowDi
 
   protected async resend(turn: FlowTurn<D>): Promise<Transition> {
     const result = await this.deps.service.resendCode(this.deps.profile(turn.context));
-    if (result.status !== 'sent') return this.explainSend(result);
+    if (result.status !== 'sent') return this.explainSend(turn, result);
     turn.data.challengeId = result.challengeId;
     turn.data.matchNumber = result.matchNumber;
     // A new call asks for a new number: the card shows it.
-    if (result.channel === 'voice') return { again: true, say: `We're calling ${result.masked} again.` };
-    return { say: `We sent a new code to ${result.masked}.` };
+    if (result.channel === 'voice') return { again: true, say: turn.t('challenge.callingAgain', { masked: result.masked }) };
+    return { say: turn.t('challenge.sentAgain', { masked: result.masked }) };
   }
 
-  protected explainSend(result: Exclude<SendResult, { status: 'sent' }>): Transition {
+  protected explainSend(turn: FlowTurn<D>, result: Exclude<SendResult, { status: 'sent' }>): Transition {
+    const language = turn.language;
     switch (result.status) {
       case 'invalidNumber':
-        return { say: phoneProblemMessage(result.problem) };
+        return { say: phoneProblemMessage(result.problem, language) };
       case 'invalidEmail':
-        return { say: emailProblemMessage(result.problem) };
+        return { say: emailProblemMessage(result.problem, language) };
       case 'alreadyRegistered':
-        return { say: `That ${this.title.toLowerCase()} is already registered. Use another one, or set up a different method.` };
+        return { say: turn.t('challenge.alreadyRegistered', { method: this.word(turn, 'inSentence') }) };
       case 'cooldown':
-        return { say: cooldownMessage(result.retryInSeconds) };
+        return { say: cooldownMessage(result.retryInSeconds, language) };
       case 'dailyLimit':
-        return { say: DAILY_LIMIT_MESSAGE };
+        return { say: dailyLimitMessage(language) };
       case 'deliveryFailed':
-        return { say: deliveryFailureMessage(result.failure, result.permanent) };
+        return { say: deliveryFailureMessage(result.failure, result.permanent, language) };
       case 'nothingPending':
         return { back: true };
       case 'notAllowed':
-        return { end: { differentMethod: true } satisfies MethodResult, say: `That method is not available for your account.` };
+        return { end: { differentMethod: true } satisfies MethodResult, say: turn.t('challenge.notAllowed') };
       case 'locked':
-        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.deps.clock.now()) };
+        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(language, result.until, this.deps.clock.now()) };
       case 'stepUpRequired':
-        return STEP_UP_FIRST;
+        return stepUpFirst(language);
     }
   }
 
   protected async verifyCode(turn: FlowTurn<D>, reply: Reply): Promise<Transition> {
     const code = reply.values.code ?? '';
-    if (code.trim() === '') return { say: `Enter the 6-digit code from ${this.codeSource}, then choose Next.` };
+    const source = this.word(turn, 'codeSource');
+    if (code.trim() === '') return { say: turn.t('challenge.enterCode', { source }) };
     const result: CodeResult = await this.deps.service.verifyCode(this.deps.profile(turn.context), code, this.deps.via(turn.context));
     switch (result.status) {
       case 'verified':
-        turn.data.headline = `${this.title === 'Email' ? 'Email' : 'SMS'} verified`;
+        turn.data.headline = this.word(turn, 'verified');
         return this.onVerified(turn);
       case 'malformed':
-        return { say: `A code has 6 digits, like 123456. Enter the code from ${this.codeSource}.` };
+        return { say: turn.t('challenge.malformed', { source }) };
       case 'wrong':
-        return {
-          say: `That code didn't work. Check ${this.codeSource} and try again (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left).`,
-        };
+        return { say: turn.t('challenge.wrong', { source, count: result.attemptsLeft }) };
       case 'attemptsExhausted':
-        return { back: true, say: 'Too many wrong codes: that code no longer works. Check the details, then choose Next for a new code.' };
+        return { back: true, say: turn.t('challenge.attemptsExhausted') };
       case 'expired':
-        return { say: 'That code has expired. Choose "Resend code" to get a new one.' };
+        return { say: turn.t('challenge.expired') };
       case 'nothingPending':
       case 'replayed':
-        return { back: true, say: 'That code is no longer valid. Choose Next for a new one.' };
+        return { back: true, say: turn.t('challenge.noLongerValid') };
       case 'stepUpRequired':
-        return STEP_UP_FIRST;
+        return stepUpFirst(turn.language);
       case 'locked':
-        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.deps.clock.now()) };
+        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(turn.language, result.until, this.deps.clock.now()) };
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { type Language, t } from '../kit/texts';
 import type { CardRenderer, RenderedCard } from '../presentation/cards';
 import type { Clock, Random, Via } from '../verification/ports';
 import type { SecurityInfoProfile } from '../verification/profile';
@@ -18,7 +19,9 @@ export function isStepUpResult(value: unknown): value is StepUpResult {
 }
 
 /** A screen whose change the service refused for want of a step-up: prove first, then this screen again. */
-export const STEP_UP_FIRST = { begin: STEP_UP_DIALOG, say: "Before your security info changes, prove it's you." } as const;
+export function stepUpFirst(language: Language) {
+  return { begin: STEP_UP_DIALOG, say: t(language, 'dialogs.stepUpFirst') } as const;
+}
 
 /**
  * Set on a turn whose activity was delivered before and whose answer may

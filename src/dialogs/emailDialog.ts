@@ -13,8 +13,7 @@ interface EmailData extends CodeData {
 /** Adds (or changes) an email address for password reset: the address, then the emailed code. */
 export class EmailDialog extends CodeChallengeDialog<EmailData> {
   protected readonly firstScreen = 'emailAddress';
-  protected readonly title = 'Email';
-  protected readonly codeSource = 'the email';
+  protected readonly texts = 'challenge.email';
 
   protected readonly screens: Record<string, Screen<EmailData>> = {
     emailAddress: {
@@ -22,7 +21,7 @@ export class EmailDialog extends CodeChallengeDialog<EmailData> {
       on: {
         send: async (turn, reply) => {
           if (reply.values.address !== undefined) turn.data.address = reply.values.address.trim();
-          if (!turn.data.address) return { say: 'Type the email address you want to use, then choose Next.' };
+          if (!turn.data.address) return { say: turn.t('challenge.typeAddress') };
           const result = await this.deps.service.startEmail(this.deps.profile(turn.context), {
             address: turn.data.address,
             replaces: turn.data.replaces,

@@ -4,7 +4,9 @@ import { Interruptions } from '../conversation/interruptions';
 import { type IntentClassifier, sharedClassifier } from '../conversation/nlu';
 import { Understanding } from '../conversation/understanding';
 import { ACCESS_PASS, MANAGE, MENU } from '../conversation/words';
+import { t } from '../kit/texts';
 import { supportsCards } from '../presentation/channelPresenter';
+import { languageOf } from '../state/personState';
 import { ACCESS_PASS_DIALOG, AccessPassDialog } from './accessPassDialog';
 import { AuthenticatorAppDialog } from './authenticatorAppDialog';
 import { CardFlowDialog } from './cardFlowDialog';
@@ -35,9 +37,7 @@ class RouteDialog extends Dialog {
 
   override async resumeDialog(dc: DialogContext, _reason: DialogReason, result?: WizardResult): Promise<DialogTurnResult> {
     if (result && 'done' in result) {
-      await dc.context.sendActivity(
-        'You are all set. Your security info is up to date: you can close this chat, or say "security info" to see it.',
-      );
+      await dc.context.sendActivity(t(languageOf(dc.context), 'wizard.allSet'));
     }
     return dc.endDialog();
   }

@@ -1,10 +1,11 @@
 import type { DialogContext } from 'botbuilder-dialogs';
-import { defaultSignIn, kindLabel, methodDetail, signInLabel } from '../presentation/labels';
+import { type Language, t } from '../kit/texts';
+import { defaultSignIn, kindInSentence, kindLabel, methodDetail, signInLabel } from '../presentation/labels';
 import { MFA_KINDS, SSPR_KINDS } from '../verification/policy';
 import type { MethodKind, PhoneVariant, SecurityInfoProfile } from '../verification/profile';
 import { isPhoneMethod } from '../verification/profile';
 import { CardFlowDialog, type FlowTurn, type Screen, type Transition } from './cardFlowDialog';
-import { type DialogDeps, isStepUpResult, STEP_UP_DIALOG, STEP_UP_FIRST } from './deps';
+import { type DialogDeps, isStepUpResult, STEP_UP_DIALOG, stepUpFirst } from './deps';
 import { METHOD_DIALOGS } from './methodDialogs';
 import { isMethodResult, type MethodDialogOptions } from './methodResult';
 
@@ -24,8 +25,9 @@ type OverviewAction = 'add' | 'change' | 'delete' | 'changeDefault';
 /** Kinds whose details can be changed (a new number or address, proven again); the rest are deleted and added. */
 const CHANGEABLE: readonly MethodKind[] = ['phone', 'alternatePhone', 'officePhone', 'email', 'securityQuestions'];
 
-export function changeNotice(what: string): string {
-  return `Your security info changed: ${what}. If this wasn't you, contact your help desk right away.`;
+/** The notice of a change, shown where it was made (the same change is also sent by text or email: delivery/messages.ts). */
+export function changeNotice(language: Language, what: string): string {
+  return t(language, 'manage.changeNotice', { what });
 }
 
 /**
@@ -37,13 +39,13 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
 
   protected readonly screens: Record<string, Screen<ManageData>> = {
     overview: {
-      show: (turn) => ({ card: 'manage', data: this.overview(this.deps.profile(turn.context)) }),
+      show: (turn) => ({ card: 'manage', data: this.overview(this.deps.profile(turn.context), turn.language) }),
       on: {
         add: (turn) => this.afterProof(turn, 'add'),
         change: (turn, reply) => this.afterProof(turn, 'change', reply.values.methodId),
         delete: (turn, reply) => this.afterProof(turn, 'delete', reply.values.methodId),
         changeDefault: (turn) => this.afterProof(turn, 'changeDefault'),
-        done: () => ({ end: { done: true }, say: 'OK. Say "security info" whenever you want to come back here.' }),
+        done: (turn) => ({ end: { done: true }, say: turn.t('manage.done') }),
       },
     },
     add: {
@@ -54,8 +56,8 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
           data: {
             orgName: this.deps.orgName,
             steps: [],
-            heading: 'Add a method',
-            choices: this.deps.service.addableMethods(profile).map((kind) => ({ title: kindLabel(kind), value: kind })),
+            heading: turn.t('manage.addHeading'),
+            choices: this.deps.service.addableMethods(profile).map((kind) => ({ title: kindLabel(kind, turn.language), value: kind })),
           },
           textAction: 'choose',
         };
@@ -63,7 +65,7 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
       on: {
         choose: (turn, reply) => {
           const kind = this.deps.service.addableMethods(this.deps.profile(turn.context)).find((k) => k === reply.values.method);
-          if (!kind) return { say: 'Choose one of the methods in the list.' };
+          if (!kind) return { say: turn.t('dialogs.chooseFromList') };
           turn.data.working = { kind, change: 'added' };
           return this.beginMethod(kind);
         },
@@ -72,19 +74,26 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
     confirmDelete: {
       show: (turn) => {
         const check = this.deps.service.checkDeletion(this.deps.profile(turn.context), turn.data.deleting ?? '');
-        if (!check.allowed) return { card: 'confirmDelete', data: { label: 'method', detail: '', consequences: [], usage: 'sign in' } };
+        const language = turn.language;
+        if (!check.allowed) {
+          return {
+            card: 'confirmDelete',
+            data: { label: turn.t('manage.aMethod'), detail: '', consequences: [], usage: turn.t('manage.usage.signIn') },
+          };
+        }
         const consequences: string[] = [];
-        if (check.newDefault) consequences.push(`Your default sign-in method will become ${signInLabel(check.newDefault)}.`);
-        if (check.breaksMfa) consequences.push("You will no longer meet your organization's requirements for signing in.");
-        if (check.breaksSspr) consequences.push('You will no longer have enough methods to reset your password.');
-        const usage = MFA_KINDS.includes(check.method.kind)
-          ? SSPR_KINDS.includes(check.method.kind)
-            ? 'sign in or reset your password'
-            : 'sign in'
-          : 'reset your password';
+        if (check.newDefault) consequences.push(turn.t('manage.newDefault', { method: signInLabel(check.newDefault, language) }));
+        if (check.breaksMfa) consequences.push(turn.t('manage.breaksMfa'));
+        if (check.breaksSspr) consequences.push(turn.t('manage.breaksSspr'));
+        const usage = MFA_KINDS.includes(check.method.kind) ? (SSPR_KINDS.includes(check.method.kind) ? 'both' : 'signIn') : 'reset';
         return {
           card: 'confirmDelete',
-          data: { label: kindLabel(check.method.kind), detail: methodDetail(check.method), consequences, usage },
+          data: {
+            label: kindLabel(check.method.kind, language),
+            detail: methodDetail(check.method, language),
+            consequences,
+            usage: turn.t(`manage.usage.${usage}`),
+          },
         };
       },
       on: {
@@ -93,11 +102,11 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
           const result = await this.deps.service.deleteMethod(profile, turn.data.deleting ?? '', this.deps.via(turn.context));
           if (!result.allowed && result.reason === 'stepUpRequired') {
             turn.data.afterStepUp = { action: 'delete', methodId: turn.data.deleting };
-            return STEP_UP_FIRST;
+            return stepUpFirst(turn.language);
           }
           turn.data.deleting = undefined;
-          if (!result.allowed) return { back: true, say: 'That method could not be deleted.' };
-          return { back: true, say: changeNotice(`${kindLabel(result.method.kind).toLowerCase()} deleted`) };
+          if (!result.allowed) return { back: true, say: turn.t('manage.notDeleted') };
+          return { back: true, say: changeNotice(turn.language, this.changed(turn.language, result.method.kind, 'removed')) };
         },
       },
     },
@@ -109,7 +118,7 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
           card: 'changeDefault',
           data: {
             current: current ? `${current.id}:${isPhoneMethod(current) ? this.deps.service.defaultVariant(profile) : 'code'}` : '',
-            options: this.defaultOptions(profile),
+            options: this.defaultOptions(profile, turn.language),
           },
           textAction: 'save',
         };
@@ -124,9 +133,15 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
             variant === 'text' || variant === 'call' ? (variant as PhoneVariant) : undefined,
             this.deps.via(turn.context),
           );
-          if (result.status === 'stepUpRequired') return STEP_UP_FIRST;
-          if (result.status !== 'changed') return { say: 'Choose one of the methods in the list.' };
-          return { back: true, say: changeNotice(`default sign-in method is now ${defaultSignIn(this.deps.service, profile)}`) };
+          if (result.status === 'stepUpRequired') return stepUpFirst(turn.language);
+          if (result.status !== 'changed') return { say: turn.t('dialogs.chooseFromList') };
+          return {
+            back: true,
+            say: changeNotice(
+              turn.language,
+              turn.t('manage.defaultNow', { method: defaultSignIn(this.deps.service, profile, turn.language) }),
+            ),
+          };
         },
       },
     },
@@ -149,35 +164,42 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
     const registered = isMethodResult(result) && 'registered' in result;
     const working = turn.data.working;
     turn.data.working = undefined;
-    const say = registered && working ? changeNotice(`${kindLabel(working.kind).toLowerCase()} ${working.change}`) : undefined;
+    const say = registered && working ? changeNotice(turn.language, this.changed(turn.language, working.kind, working.change)) : undefined;
     return turn.screen === 'overview' ? { again: true, say } : { back: true, say };
   }
 
-  private overview(profile: SecurityInfoProfile) {
+  /** "alternate phone added", as a change notice names it. */
+  private changed(language: Language, kind: MethodKind, what: 'added' | 'changed' | 'removed'): string {
+    return t(language, `manage.changed.${what}`, { method: kindInSentence(kind, language) });
+  }
+
+  private overview(profile: SecurityInfoProfile, language: Language) {
     const service = this.deps.service;
     const status = service.policyStatus(profile);
     return {
       orgName: this.deps.orgName,
-      heading: service.isComplete(profile) ? 'Your security info is set up' : 'Your security info',
-      defaultMethod: defaultSignIn(service, profile),
-      mfaStatus: status.mfa.met ? 'meets the requirements' : `still needs: ${status.mfa.missing.map(kindLabel).join(', ')}`,
+      heading: t(language, service.isComplete(profile) ? 'manage.headingComplete' : 'manage.heading'),
+      defaultMethod: defaultSignIn(service, profile, language),
+      mfaStatus: status.mfa.met
+        ? t(language, 'manage.met')
+        : t(language, 'manage.stillNeeds', { methods: status.mfa.missing.map((kind) => kindLabel(kind, language)).join(', ') }),
       ssprStatus: status.sspr.met
-        ? 'meets the requirements'
-        : `needs ${status.sspr.need - status.sspr.have} more method${status.sspr.need - status.sspr.have === 1 ? '' : 's'}`,
+        ? t(language, 'manage.met')
+        : t(language, 'manage.needsMore', { count: status.sspr.need - status.sspr.have }),
       methods: profile.methods.map((m) => ({
         id: m.id,
-        label: kindLabel(m.kind),
-        detail: methodDetail(m),
+        label: kindLabel(m.kind, language),
+        detail: methodDetail(m, language),
         canChange: CHANGEABLE.includes(m.kind),
       })),
     };
   }
 
   /** The service's sign-in options, as the card lists them. */
-  private defaultOptions(profile: SecurityInfoProfile): Array<{ title: string; value: string }> {
+  private defaultOptions(profile: SecurityInfoProfile, language: Language): Array<{ title: string; value: string }> {
     return this.deps.service
       .signInOptions(profile)
-      .map(({ method, variant }) => ({ title: signInLabel(method, variant), value: `${method.id}:${variant ?? 'code'}` }));
+      .map(({ method, variant }) => ({ title: signInLabel(method, language, variant), value: `${method.id}:${variant ?? 'code'}` }));
   }
 
   /** Any change needs a fresh proof of a method the person has (the service's step-up): asked for first, then done. */
@@ -196,16 +218,15 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
       case 'delete':
         return this.askToDelete(turn, methodId);
       case 'changeDefault':
-        return this.defaultOptions(this.deps.profile(turn.context)).length > 0
+        return this.defaultOptions(this.deps.profile(turn.context), turn.language).length > 0
           ? { go: 'changeDefault' }
-          : { say: 'Add an authenticator app or a phone first: only those can be a default sign-in method.' };
+          : { say: turn.t('manage.noDefaultOptions') };
     }
   }
 
   private change(turn: FlowTurn<ManageData>, methodId: string | undefined): Transition {
     const method = this.deps.profile(turn.context).methods.find((m) => m.id === methodId);
-    if (!method || !CHANGEABLE.includes(method.kind))
-      return { again: true, say: 'That method cannot be changed; delete it and add a new one.' };
+    if (!method || !CHANGEABLE.includes(method.kind)) return { again: true, say: turn.t('manage.cannotChange') };
     turn.data.working = { kind: method.kind, change: 'changed' };
     return this.beginMethod(method.kind, method.id);
   }
@@ -215,10 +236,10 @@ export class ManageDialog extends CardFlowDialog<ManageData> {
     if (!check.allowed) {
       if (check.reason === 'lastRequiredMfa' && check.kind) {
         return {
-          say: `You can't delete your only ${kindLabel(check.kind).toLowerCase()}: your organization requires one to sign in. Add another one first, then delete this one.`,
+          say: turn.t('manage.onlyOne', { method: kindInSentence(check.kind, turn.language) }),
         };
       }
-      return { again: true, say: 'That method is no longer registered.' };
+      return { again: true, say: turn.t('manage.noLongerRegistered') };
     }
     turn.data.deleting = check.method.id;
     return { go: 'confirmDelete' };

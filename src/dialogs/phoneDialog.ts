@@ -29,8 +29,7 @@ const SCREEN = { phoneNumber: 'phoneNumber', calling: 'calling' } as const;
  */
 export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
   protected readonly firstScreen = SCREEN.phoneNumber;
-  protected readonly title = 'Phone';
-  protected readonly codeSource = 'the text message';
+  protected readonly texts = 'challenge.phone';
 
   protected readonly screens: Record<string, Screen<PhoneData>> = {
     [SCREEN.phoneNumber]: {
@@ -38,13 +37,13 @@ export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
         card: 'phoneNumber',
         data: {
           ...this.header(turn),
-          title: kindLabel(turn.data.kind),
+          title: kindLabel(turn.data.kind, turn.language),
           office: turn.data.kind === 'officePhone',
           country: turn.data.country,
           number: turn.data.number,
           extension: turn.data.extension,
           method: turn.data.method,
-          countries: countryChoices(this.deps.service.policy.phone.allowedCountries),
+          countries: countryChoices(this.deps.service.policy.phone.allowedCountries, turn.language),
         },
         textAction: 'send',
         textInput: 'number',
@@ -68,7 +67,7 @@ export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
       on: {
         resend: (turn) => this.resend(turn),
         switchToSms: async (turn) => {
-          if (turn.data.kind === 'officePhone') return { say: 'Office phones can only be called.' };
+          if (turn.data.kind === 'officePhone') return { say: turn.t('challenge.officeCallOnly') };
           turn.data.method = 'sms';
           const next = await this.startSending(turn);
           // The code screen takes the call screen's place: Back goes to the number, not to a call.
@@ -103,7 +102,7 @@ export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
     if (number !== undefined) turn.data.number = number;
     if (extension !== undefined) turn.data.extension = extension;
     if ((method === 'sms' || method === 'voice') && turn.data.kind !== 'officePhone') turn.data.method = method;
-    if (!turn.data.number.trim()) return { say: 'Type the phone number you want to use, then choose Next.' };
+    if (!turn.data.number.trim()) return { say: turn.t('challenge.typeNumber') };
     return this.startSending(turn);
   }
 
@@ -125,10 +124,10 @@ export class PhoneDialog extends CodeChallengeDialog<PhoneData> {
     const status = this.deps.service.challengeStatus(this.deps.profile(turn.context), turn.data.challengeId);
     switch (status.status) {
       case 'verified':
-        turn.data.headline = 'Call answered';
+        turn.data.headline = turn.t('challenge.callAnswered');
         return { go: 'registered' };
       case 'callEnded':
-        return { say: callEndedMessage(status.outcome) };
+        return { say: callEndedMessage(status.outcome, turn.language) };
       case 'waiting':
       case 'gone':
         return { wait: true };

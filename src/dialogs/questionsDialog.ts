@@ -1,10 +1,11 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import { hasText, type Language, t } from '../kit/texts';
 import type { ProgressStep } from '../presentation/labels';
-import type { AnswerProblem } from '../verification/questions';
+import type { AnswerProblem, SecurityQuestion } from '../verification/questions';
 import { lockedMessage } from './authenticatorAppDialog';
 import { CardFlowDialog, type FlowTurn, type Reply, type Screen, type Transition } from './cardFlowDialog';
 import { DIFFERENT_METHOD } from './codeChallengeDialog';
-import { type DialogDeps, STEP_UP_FIRST } from './deps';
+import { type DialogDeps, stepUpFirst } from './deps';
 import type { MethodDialogOptions, MethodResult } from './methodResult';
 
 export const QUESTIONS_DIALOG = 'securityQuestions';
@@ -32,7 +33,8 @@ export class QuestionsDialog extends CardFlowDialog<QuestionsData, MethodDialogO
           data: {
             orgName: this.deps.orgName,
             steps: turn.data.progress,
-            questions: this.deps.service.securityQuestions(),
+            questions: this.deps.service.securityQuestions().map((q) => ({ ...q, text: questionText(q, turn.language) })),
+            questionCount: count,
             slots: Array.from({ length: count }, (_, i) => ({ number: i + 1, chosen: turn.data.chosen[i] ?? '' })),
           },
         };
@@ -48,9 +50,9 @@ export class QuestionsDialog extends CardFlowDialog<QuestionsData, MethodDialogO
         data: {
           orgName: this.deps.orgName,
           steps: turn.data.progress,
-          title: 'Security questions',
-          headline: 'Security questions saved',
-          message: 'Your security questions were registered successfully.',
+          title: turn.t('methods.securityQuestions'),
+          headline: turn.t('questions.saved'),
+          message: turn.t('questions.registered'),
         },
       }),
       on: { next: () => ({ end: { registered: true } satisfies MethodResult }) },
@@ -78,30 +80,24 @@ export class QuestionsDialog extends CardFlowDialog<QuestionsData, MethodDialogO
       case 'registered':
         return { go: 'saved' };
       case 'notAllowed':
-        return { end: { differentMethod: true } satisfies MethodResult, say: 'Security questions are not available for your account.' };
+        return { end: { differentMethod: true } satisfies MethodResult, say: turn.t('questions.notAllowed') };
       case 'locked':
-        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(result.until, this.deps.clock.now()) };
+        return { end: { locked: true } satisfies MethodResult, say: lockedMessage(turn.language, result.until, this.deps.clock.now()) };
       case 'refused':
-        return { again: true, say: answerProblemMessage(result.problem) };
+        return { again: true, say: answerProblemMessage(result.problem, turn.language) };
       case 'stepUpRequired':
-        return STEP_UP_FIRST;
+        return stepUpFirst(turn.language);
     }
   }
 }
 
-function answerProblemMessage(problem: AnswerProblem): string {
-  switch (problem.problem) {
-    case 'wrongCount':
-      return `Choose ${problem.required} questions and answer each of them.`;
-    case 'unknownQuestion':
-      return `Question ${problem.index + 1}: choose a question from the list.`;
-    case 'duplicateQuestion':
-      return `Question ${problem.index + 1}: you chose that question already. Choose a different one.`;
-    case 'answerLength':
-      return `Answer ${problem.index + 1} must be 3 to 40 characters. Please type your answers again.`;
-    case 'duplicateAnswer':
-      return `Answer ${problem.index + 1} is the same as another answer. Use a different answer for each question, and type them again.`;
-    case 'answerRepeatsQuestion':
-      return `Answer ${problem.index + 1} repeats words of its question. Give an answer that isn't in the question, and type them again.`;
-  }
+function answerProblemMessage(problem: AnswerProblem, language: Language): string {
+  if (problem.problem === 'wrongCount') return t(language, 'questions.problem.wrongCount', { required: problem.required });
+  return t(language, `questions.problem.${problem.problem}`, { number: problem.index + 1 });
+}
+
+/** A question as the person reads it: the catalogs' wording of a predefined one; the organisation's own as written. */
+function questionText(question: SecurityQuestion, language: Language): string {
+  const key = `questions.predefined.${question.id}`;
+  return hasText(key) ? t(language, key) : question.text;
 }

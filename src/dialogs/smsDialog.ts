@@ -1,7 +1,6 @@
 import type { DialogContext } from 'botbuilder-dialogs';
-import { LOST_APP_ADVICE } from '../conversation/understanding';
 import { verbatim } from '../presentation/cards';
-import { APP_NEEDS_A_SCREEN, defaultSignIn, methodRows } from '../presentation/labels';
+import { defaultSignIn, methodRows } from '../presentation/labels';
 import type { FlowTurn, Screen, Transition } from './cardFlowDialog';
 import { CodeChallengeDialog, type CodeData } from './codeChallengeDialog';
 import type { DialogDeps } from './deps';
@@ -21,8 +20,7 @@ interface SmsData extends CodeData {
  */
 export class SmsDialog extends CodeChallengeDialog<SmsData> {
   protected readonly firstScreen = 'menu';
-  protected readonly title = 'Phone';
-  protected readonly codeSource = 'the text message';
+  protected readonly texts = 'challenge.phone';
 
   protected readonly screens: Record<string, Screen<SmsData>> = {
     menu: {
@@ -40,9 +38,9 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
       on: {
         registerPhone: (turn) => this.registerPhone(turn),
         lostApp: (turn) => this.lostApp(turn),
-        setUpApp: () => ({ say: APP_NEEDS_A_SCREEN }),
+        setUpApp: (turn) => ({ say: turn.t('app.needsAScreen') }),
         myInfo: (turn) => ({ say: this.summary(turn) }),
-        done: () => ({ end: { closed: true }, say: 'OK. Text MENU any time to come back.' }),
+        done: (turn) => ({ end: { closed: true }, say: turn.t('sms.done') }),
       },
     },
     ...this.codeScreens,
@@ -63,7 +61,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
 
   /** A proven code: the new phone is registered, back to the menu. */
   protected override onVerified(turn: FlowTurn<SmsData>): Transition {
-    return this.toMenu(`Your phone ${turn.data.masked} is registered. You can now get sign-in codes by text.`);
+    return this.toMenu(turn.t('sms.phoneRegistered', { masked: turn.data.masked ?? '' }));
   }
 
   /** The kind this number would be added as: the phone, else the alternate phone; none when it is registered already. */
@@ -76,7 +74,7 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
 
   private async registerPhone(turn: FlowTurn<SmsData>): Promise<Transition> {
     const kind = this.phoneKindToAdd(turn);
-    if (!kind) return { say: 'This phone is registered already, or you have as many phones as you can.' };
+    if (!kind) return { say: turn.t('sms.cannotRegister') };
     const result = await this.deps.service.startPhone(this.deps.profile(turn.context), {
       number: turn.data.number,
       country: this.deps.service.policy.phone.defaultCountry,
@@ -94,9 +92,9 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
    */
   private async lostApp(turn: FlowTurn<SmsData>): Promise<Transition> {
     if (!this.deps.profile(turn.context).methods.some((m) => m.kind === 'authenticatorApp')) {
-      return { say: 'You have no authenticator app registered.' };
+      return { say: turn.t('sms.noApp') };
     }
-    await turn.context.sendActivity(LOST_APP_ADVICE);
+    await turn.context.sendActivity(turn.t('advice.lostApp'));
     await this.deps.escalate(turn.context, 'asked');
     return { wait: true };
   }
@@ -108,8 +106,8 @@ export class SmsDialog extends CodeChallengeDialog<SmsData> {
 
   private summary(turn: FlowTurn<SmsData>): string {
     const profile = this.deps.profile(turn.context);
-    if (profile.methods.length === 0) return 'You have no security info yet.';
-    const rows = methodRows(profile).map((r) => `${r.label}: ${r.detail}`);
-    return [...rows, `Default sign-in: ${defaultSignIn(this.deps.service, profile)}`].join('\n');
+    if (profile.methods.length === 0) return turn.t('sms.noInfo');
+    const rows = methodRows(profile, turn.language).map((r) => `${r.label}: ${r.detail}`);
+    return [...rows, turn.t('sms.defaultSignIn', { method: defaultSignIn(this.deps.service, profile, turn.language) })].join('\n');
   }
 }

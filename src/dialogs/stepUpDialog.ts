@@ -1,6 +1,7 @@
 import type { DialogContext } from 'botbuilder-dialogs';
+import { type Language, t } from '../kit/texts';
 import { verbatim } from '../presentation/cards';
-import { kindLabel, methodDetail } from '../presentation/labels';
+import { kindInSentence, methodDetail } from '../presentation/labels';
 import type { SecurityMethod } from '../verification/profile';
 import { passRefusal } from './accessPassDialog';
 import { lockedMessage } from './authenticatorAppDialog';
@@ -24,8 +25,7 @@ const PASS = 'pass';
  */
 export class StepUpDialog extends CodeChallengeDialog<StepUpData> {
   protected readonly firstScreen = 'choose';
-  protected readonly title = "Prove it's you";
-  protected readonly codeSource = 'the message we sent';
+  protected readonly texts = 'challenge.stepUp';
 
   protected readonly screens: Record<string, Screen<StepUpData>> = {
     choose: {
@@ -39,7 +39,11 @@ export class StepUpDialog extends CodeChallengeDialog<StepUpData> {
     appCode: {
       show: (turn) => ({
         card: 'enterCode',
-        data: { ...this.header(turn), title: this.title, masked: verbatim(this.app(turn)?.appName ?? 'your authenticator app') },
+        data: {
+          ...this.header(turn),
+          title: this.word(turn, 'title'),
+          masked: verbatim(this.app(turn)?.appName ?? turn.t('stepUp.yourApp')),
+        },
         textAction: 'verify',
       }),
       on: { verify: (turn, reply) => this.verifyAppCode(turn, reply) },
@@ -63,16 +67,16 @@ export class StepUpDialog extends CodeChallengeDialog<StepUpData> {
     return { proven: false };
   }
 
-  protected override onVerified(): Transition {
-    return this.proven();
+  protected override onVerified(turn: FlowTurn<StepUpData>): Transition {
+    return this.proven(turn);
   }
 
   /** The person's proofs as choices: each registered app, each phone by text, (emails), and a pass. */
   private choices(turn: FlowTurn<StepUpData>): Array<{ title: string; value: string }> {
     const proofs = this.deps.service.stepUpProofs(this.deps.profile(turn.context));
     return [
-      ...proofs.map((m) => ({ title: proofLabel(m), value: `${m.kind === 'authenticatorApp' ? 'app' : 'send'}:${m.id}` })),
-      { title: 'A Temporary Access Pass from the help desk', value: PASS },
+      ...proofs.map((m) => ({ title: proofLabel(m, turn.language), value: `${m.kind === 'authenticatorApp' ? 'app' : 'send'}:${m.id}` })),
+      { title: turn.t('stepUp.pass'), value: PASS },
     ];
   }
 
@@ -81,7 +85,7 @@ export class StepUpDialog extends CodeChallengeDialog<StepUpData> {
     const [how, id = ''] = value.split(':');
     const profile = this.deps.profile(turn.context);
     const method = this.deps.service.stepUpProofs(profile).find((m) => m.id === id);
-    if (!method) return { say: "Choose one of the ways in the list to prove it's you." };
+    if (!method) return { say: turn.t('stepUp.chooseFromList') };
     if (how === 'app') {
       turn.data.appId = method.id;
       return { go: 'appCode' };
@@ -97,46 +101,41 @@ export class StepUpDialog extends CodeChallengeDialog<StepUpData> {
 
   private async verifyAppCode(turn: FlowTurn<StepUpData>, reply: Reply): Promise<Transition> {
     const code = reply.values.code ?? '';
-    if (code.trim() === '') return { say: 'Enter the 6-digit code your authenticator app shows now, then choose Next.' };
+    if (code.trim() === '') return { say: turn.t('stepUp.enterCode') };
     const profile = this.deps.profile(turn.context);
     const result = await this.deps.service.verifyTotp(profile, turn.data.appId ?? '', code, this.deps.via(turn.context));
     switch (result.status) {
       case 'verified':
-        return this.proven();
+        return this.proven(turn);
       case 'malformed':
-        return { say: 'A code has 6 digits, like 123456. Enter the code your app shows now.' };
+        return { say: turn.t('stepUp.malformed') };
       case 'wrong':
-        return {
-          say: `That code didn't work. Check that it is the code for your ${this.deps.orgName} account, and that your phone's clock is right (${result.attemptsLeft} ${result.attemptsLeft === 1 ? 'try' : 'tries'} left).`,
-        };
+        return { say: turn.t('stepUp.wrong', { orgName: this.deps.orgName, count: result.attemptsLeft }) };
       case 'replayed':
-        return { say: 'That code was already used. Wait for the next code in your app.' };
+        return { say: turn.t('app.replayed') };
       case 'locked':
-        return { end: { proven: false } satisfies StepUpResult, say: lockedMessage(result.until, this.deps.clock.now()) };
+        return { end: { proven: false } satisfies StepUpResult, say: lockedMessage(turn.language, result.until, this.deps.clock.now()) };
       default:
-        return { back: true, say: "That app can't be used right now. Choose another way." };
+        return { back: true, say: turn.t('stepUp.appUnavailable') };
     }
   }
 
   private async redeemPass(turn: FlowTurn<StepUpData>, reply: Reply): Promise<Transition> {
     const typed = reply.values.pass ?? '';
-    if (!typed.trim()) return { say: 'Type the pass the help desk gave you.' };
+    if (!typed.trim()) return { say: turn.t('pass.typeIt') };
     const result = await this.deps.service.redeemAccessPass(this.deps.profile(turn.context), typed, this.deps.via(turn.context));
-    if (result.status === 'verified') return this.proven();
-    const refusal = passRefusal(result);
+    if (result.status === 'verified') return this.proven(turn);
+    const refusal = passRefusal(result, turn.language);
     return refusal.retry ? { say: refusal.say } : { back: true, say: refusal.say };
   }
 
-  private proven(): Transition {
-    return {
-      end: { proven: true } satisfies StepUpResult,
-      say: "Thanks, that's you. You can change your security info for the next few minutes.",
-    };
+  private proven(turn: FlowTurn<StepUpData>): Transition {
+    return { end: { proven: true } satisfies StepUpResult, say: turn.t('stepUp.proven') };
   }
 }
 
-function proofLabel(method: SecurityMethod): string {
-  if (method.kind === 'authenticatorApp') return `A code from ${method.appName}`;
-  if (method.kind === 'email') return `An email to ${methodDetail(method)}`;
-  return `A text to your ${kindLabel(method.kind).toLowerCase()} ${methodDetail(method)}`;
+function proofLabel(method: SecurityMethod, language: Language): string {
+  if (method.kind === 'authenticatorApp') return t(language, 'stepUp.proof.app', { app: method.appName });
+  if (method.kind === 'email') return t(language, 'stepUp.proof.email', { address: methodDetail(method, language) });
+  return t(language, 'stepUp.proof.text', { method: kindInSentence(method.kind, language), number: methodDetail(method, language) });
 }

@@ -40,15 +40,15 @@ export class WizardDialog extends CardFlowDialog<WizardData> {
         card: 'chooseMethod',
         data: {
           ...this.header(turn),
-          heading: 'Choose a different method',
-          choices: this.choices(turn).map((kind) => ({ title: kindLabel(kind), value: kind })),
+          heading: turn.t('wizard.chooseHeading'),
+          choices: this.choices(turn).map((kind) => ({ title: kindLabel(kind, turn.language), value: kind })),
         },
         textAction: 'choose',
       }),
       on: {
         choose: (turn, reply) => {
           const kind = this.choices(turn).find((k) => k === reply.values.method);
-          if (!kind) return { say: 'Choose one of the methods in the list.' };
+          if (!kind) return { say: turn.t('dialogs.chooseFromList') };
           return this.beginMethod(turn, kind);
         },
       },
@@ -60,8 +60,8 @@ export class WizardDialog extends CardFlowDialog<WizardData> {
           card: 'success',
           data: {
             ...this.header(turn),
-            defaultMethod: defaultSignIn(this.deps.service, profile),
-            methods: methodRows(profile),
+            defaultMethod: defaultSignIn(this.deps.service, profile, turn.language),
+            methods: methodRows(profile, turn.language),
           },
         };
       },
@@ -92,7 +92,7 @@ export class WizardDialog extends CardFlowDialog<WizardData> {
   }
 
   private header(turn: FlowTurn<WizardData>, current?: MethodKind) {
-    return { orgName: this.deps.orgName, steps: progressSteps(this.deps.service, this.deps.profile(turn.context), current) };
+    return { orgName: this.deps.orgName, steps: progressSteps(this.deps.service, this.deps.profile(turn.context), turn.language, current) };
   }
 
   /**
@@ -108,7 +108,7 @@ export class WizardDialog extends CardFlowDialog<WizardData> {
       const more = sspr.need - sspr.have;
       return {
         go: SCREEN.chooseMethod,
-        say: `To reset your password yourself, you need ${more} more method${more === 1 ? '' : 's'}. Choose one:`,
+        say: turn.t('wizard.needMore', { count: more }),
       };
     }
     return { go: SCREEN.success };

@@ -1,7 +1,9 @@
 import { type Activity, ActivityTypes, EventFactory, type Transcript, type TurnContext } from 'botbuilder';
+import { type Language, t } from '../kit/texts';
 import { onceInTurn } from '../kit/turnReplay';
 import { methodRows } from '../presentation/labels';
 import { sendHeldNotices } from '../presentation/notices';
+import { languageOf } from '../state/personState';
 import type { SecurityInfoProfile } from '../verification/profile';
 import type { Desk } from './desk';
 import type { Ticket } from './tickets';
@@ -12,11 +14,12 @@ export async function escalate(desk: Desk, context: TurnContext, reason: Ticket[
   const doc = state.get(context);
   const profile = doc.profile;
   if (!profile) return;
+  const language = languageOf(context);
   const open = doc.helpDesk ? await tickets.get(doc.helpDesk.ticketId) : undefined;
   if (open && open.state !== 'closed') {
     // Back to the agent after "end chat" (or a command that paused the chat).
     if (open.state === 'claimed') doc.helpDesk = { ticketId: open.id, live: true };
-    await context.sendActivity(`Your help-desk ticket ${open.id} is open already. ${whatNext(desk, open)}`);
+    await context.sendActivity(`${t(language, 'helpDesk.openAlready', { id: open.id })} ${whatNext(desk, open, language)}`);
     return;
   }
   // One ticket, posted once, however often the turn runs (its save may lose to another turn of the person's).
@@ -37,8 +40,8 @@ export async function escalate(desk: Desk, context: TurnContext, reason: Ticket[
   });
   doc.helpDesk = { ticketId: ticket.id, live: false };
   await sendHandoff(desk, context, ticket);
-  const why = reason === 'locked' ? 'Verification is locked on your account, so ' : '';
-  await context.sendActivity(`${why}I opened help-desk ticket ${ticket.id} for you. ${whatNext(desk, ticket)}`);
+  const opened = t(language, reason === 'locked' ? 'helpDesk.openedLocked' : 'helpDesk.opened', { id: ticket.id });
+  await context.sendActivity(`${opened} ${whatNext(desk, ticket, language)}`);
 }
 
 /** Where their security info stands, masked: what an agent needs to know before acting. */
@@ -46,17 +49,17 @@ function describe(desk: Desk, profile: SecurityInfoProfile): Pick<Ticket, 'metho
   const { service } = desk.deps;
   const status = service.policyStatus(profile);
   return {
-    methods: methodRows(profile).map((r) => `${r.label}: ${r.detail}`),
+    // For the agents: in English.
+    methods: methodRows(profile, 'en').map((r) => `${r.label}: ${r.detail}`),
     policy: { mfaMet: status.mfa.met, ssprMet: status.sspr.met, locked: !!service.lockStatus(profile) },
   };
 }
 
-function whatNext(desk: Desk, ticket: Ticket): string {
+function whatNext(desk: Desk, ticket: Ticket, language: Language): string {
   const { channel, webhookUrl, contact } = desk.deps;
-  if (!channel && !webhookUrl) return `Please contact the help desk (${contact}) and give them this number.`;
-  return ticket.state === 'claimed'
-    ? `${ticket.agent?.name ?? 'An agent'} is on it: write here to talk to them.`
-    : 'A help-desk agent will write to you here. Meanwhile you can keep going with me.';
+  if (!channel && !webhookUrl) return t(language, 'helpDesk.contact', { contact });
+  if (ticket.state !== 'claimed') return t(language, 'helpDesk.willWrite');
+  return ticket.agent ? t(language, 'helpDesk.agentOnIt', { agent: ticket.agent.name }) : t(language, 'helpDesk.anAgentOnIt');
 }
 
 /** botbuilder's handoff event, with the last steps as its transcript (no secret is ever in them). */

@@ -1,8 +1,9 @@
 import type { TurnContext } from 'botbuilder';
 import { looksLikeCodeOrPass } from '../conversation/codeOrPass';
 import { END_CHAT, HELP_DESK } from '../conversation/words';
+import { DEFAULT_LANGUAGE, type TextValues, t } from '../kit/texts';
 import { onceInTurn } from '../kit/turnReplay';
-import type { PersonDocument } from '../state/personState';
+import { languageOf, type PersonDocument } from '../state/personState';
 import type { Agent, HelpDeskDeps } from './deps';
 import { asPlainText, personName } from './plainText';
 import type { TeamsChannel } from './teamsChannel';
@@ -11,8 +12,6 @@ import type { Ticket } from './tickets';
 /** What a person says to stop a live chat with an agent. */
 
 /** Told to a person whose message was kept from the agent. */
-const KEPT_FROM_AGENT =
-  'That looks like a code or a pass, so I did not pass it on: the help desk never needs it. To give it to me, say "end chat" first.';
 /** Told to an agent whose message was kept from the person. */
 const KEPT_FROM_PERSON =
   'That looks like a code or a pass, so I did not pass it on: a code or a pass never goes through me. Give a pass by a channel you trust.';
@@ -43,9 +42,7 @@ export class Relay {
     if (END_CHAT.test(text)) {
       doc.helpDesk.live = false;
       await this.sayOnce(ticket, `${personName(ticket)} ended the chat. The ticket stays open until you close it.`);
-      await context.sendActivity(
-        `OK, you're back with me. Ticket ${ticket.id} stays open until the help desk closes it; say "help desk" to write to them again.`,
-      );
+      await context.sendActivity(t(languageOf(context), 'helpDesk.backWithMe', { id: ticket.id }));
       return true;
     }
     if (isCommand(text)) {
@@ -58,7 +55,7 @@ export class Relay {
       return false;
     }
     if (looksLikeCodeOrPass(text, ticket.id)) {
-      await context.sendActivity(KEPT_FROM_AGENT);
+      await context.sendActivity(t(languageOf(context), 'helpDesk.keptFromAgent'));
       return true;
     }
     const via = ticket.channel === 'sms' ? ' (by text: the sender of a text can be forged)' : '';
@@ -88,15 +85,17 @@ export class Relay {
       await context.sendActivity(KEPT_FROM_PERSON);
       return false;
     }
-    await this.toPerson(ticket, `Help desk (${agent.name}): ${text}`);
+    await this.toPerson(ticket, 'helpDesk.fromAgent', { agent: agent.name, text });
     return true;
   }
 
   /** A proactive message in the chat the person asked from. */
-  async toPerson(ticket: Ticket, text: string): Promise<void> {
+  /** Says something to the ticket's person, in their language: a text of the catalogs (`key`) with its values. */
+  async toPerson(ticket: Ticket, key: string, values?: TextValues): Promise<void> {
     const doc = await this.deps.state.read(ticket.personId);
     const reference = doc?.conversations[ticket.channel];
     if (!reference) return;
+    const text = t(doc.language ?? DEFAULT_LANGUAGE, key, values);
     await this.deps
       .reach(reference, async (context) => {
         await context.sendActivity(text);

@@ -24,11 +24,8 @@ export async function repostStale(desk: Desk): Promise<number> {
     reposted += 1;
     await desk.channel.post(ticket, true);
     await desk.webhook.notify('ticket.updated', ticket);
-    const last = reminders + 1 === MAX_REMINDERS ? ` If it is urgent, contact the help desk: ${contact}.` : '';
-    await desk.relay.toPerson(
-      ticket,
-      `Your ticket ${ticket.id} is still waiting for an agent. I reminded the help desk; you'll hear from them here.${last}`,
-    );
+    const last = reminders + 1 === MAX_REMINDERS;
+    await desk.relay.toPerson(ticket, last ? 'helpDesk.stillWaitingUrgent' : 'helpDesk.stillWaiting', { id: ticket.id, contact });
   }
   return reposted;
 }

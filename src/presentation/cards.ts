@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Template } from 'adaptivecards-templating';
+import { type Catalog, DEFAULT_LANGUAGE, type Language, section, type TextValues, t } from '../kit/texts';
 
 /** The folder of Adaptive Card templates (`cards/` at the repository root). */
 export const CARDS_DIR = path.resolve(__dirname, '..', '..', 'cards');
@@ -127,7 +128,7 @@ export class CardRenderer {
    * filling a kept one in, a few microseconds. What is returned may share
    * frozen parts with other cards: it is sent as it is, never changed.
    */
-  render(name: CardName, data: object, nonce?: string): RenderedCard {
+  render(name: CardName, data: object, nonce?: string, language: Language = DEFAULT_LANGUAGE): RenderedCard {
     const template = this.templates.get(name);
     if (!template) throw new Error(`no card template "${name}"`);
     const values: string[] = [];
@@ -136,21 +137,41 @@ export class CardRenderer {
         value instanceof Verbatim ? [field, `${OPEN}${values.push(value.text) - 1}${CLOSE}`] : [field, value],
       ),
     );
-    const key = `${name}\u0000${nonce ? 'stamped' : 'plain'}\u0000${JSON.stringify(model)}`;
+    const key = `${name}\u0000${language}\u0000${nonce ? 'stamped' : 'plain'}\u0000${JSON.stringify(model)}`;
     // A placeholder character in a value that was not given verbatim: this card is expanded as it is, and not kept.
     if (key.split(OPEN).length - 1 !== values.length) {
-      return rendered(
-        expansion(template, Object.fromEntries(Object.entries(data).map(([f, v]) => [f, v instanceof Verbatim ? v.text : v])), nonce),
-      );
+      const plain = Object.fromEntries(Object.entries(data).map(([f, v]) => [f, v instanceof Verbatim ? v.text : v]));
+      return rendered(expansion(template, withTexts(name, plain, language), nonce));
     }
     let kept = this.expanded.get(key);
     if (kept === undefined) {
-      kept = keep(expansion(template, model, nonce && NONCE));
+      kept = keep(expansion(template, withTexts(name, model, language), nonce && NONCE));
       if (this.expanded.size >= KEPT_EXPANSIONS) this.expanded.delete(this.expanded.keys().next().value!);
       this.expanded.set(key, kept);
     }
     return rendered(fill(kept, (which) => (which === 'nonce' ? (nonce ?? '') : values[Number(which)]!)));
   }
+}
+
+/**
+ * The view model with the card's words added as `texts` (`${$root.texts.title}`
+ * in a template): the catalog's `cards.parts` and `cards.<name>` in the
+ * person's language, their `{placeholders}` filled from the model's own
+ * values. Texts under `each` are for the items of a list: the template fills
+ * them in itself (`replace($root.texts.each.delete, '{label}', label)`).
+ */
+function withTexts(name: CardName, model: Record<string, unknown>, language: Language): Record<string, unknown> {
+  const values: Record<string, string | number> = {};
+  for (const [field, value] of Object.entries(model)) {
+    if (typeof value === 'string' || typeof value === 'number') values[field] = value;
+  }
+  const texts: Record<string, unknown> = {};
+  for (const prefix of ['cards.parts', `cards.${name}`]) {
+    for (const [key, text] of Object.entries(section(language, prefix) ?? {})) {
+      texts[key] = typeof text === 'string' ? t(language, `${prefix}.${key}`, values as TextValues) : (text as Catalog);
+    }
+  }
+  return { ...model, texts };
 }
 
 /** Freezes an expansion and notes where its placeholders are. */
@@ -263,9 +284,15 @@ function visit(node: unknown, fn: (node: Json) => void): void {
 }
 
 /**
+ * Parts of cards shown on a screen only, never in a text rendering: an
+ * authenticator app's key (`cards/scanQrCode.json`) must not travel by text.
+ */
+const SCREEN_ONLY = new Set(['manualEntry']);
+
+/**
  * The text rendering of a card, for channels without cards (SMS) and for
- * transcripts: text blocks and facts as lines, hidden parts and images left
- * out, submit actions as numbered choices.
+ * transcripts: text blocks and facts as lines, hidden and screen-only parts
+ * and images left out, submit actions as numbered choices.
  */
 export function cardToText(card: Json, actions: readonly CardAction[], choices: readonly CardChoice[] = []): string {
   const lines: string[] = [];
@@ -276,7 +303,7 @@ export function cardToText(card: Json, actions: readonly CardAction[], choices: 
     }
     if (!node || typeof node !== 'object') return;
     const el = node as Json;
-    if (el.isVisible === false) return;
+    if (el.isVisible === false || (typeof el.id === 'string' && SCREEN_ONLY.has(el.id))) return;
     switch (el.type) {
       case 'TextBlock':
         lines.push(stripMarkdown(String(el.text ?? '')));

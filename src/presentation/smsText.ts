@@ -1,3 +1,7 @@
+import { toGsm7 } from '../kit/gsm7';
+
+export { toGsm7 };
+
 /** One SMS segment: 160 characters of the GSM-7 alphabet, or 70 of UCS-2 when any other character is in it. */
 export const GSM7_SEGMENT = 160;
 export const UCS2_SEGMENT = 70;
@@ -7,22 +11,6 @@ const GSM7_BASIC = new Set(
   '@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà',
 );
 const GSM7_EXTENDED = new Set('^{}\\[~]|€');
-
-/** Characters the cards use that have a GSM-7 stand-in, so a reply stays in 160-character segments. */
-const STAND_INS: ReadonlyArray<[RegExp, string]> = [
-  [/[•●]/g, '*'],
-  [/[·–—]/g, '-'],
-  [/[‘’]/g, "'"],
-  [/[“”]/g, '"'],
-  [/…/g, '...'],
-  [/⚠\s?/g, '! '],
-  [/[\u00a0\u2009\u202f]/g, ' '],
-];
-
-/** The text with typographic characters replaced by their GSM-7 stand-ins. */
-export function toGsm7(text: string): string {
-  return STAND_INS.reduce((t, [pattern, plain]) => t.replace(pattern, plain), text);
-}
 
 /**
  * How many segment units a text costs, and the size of a segment for it: in

@@ -1,6 +1,8 @@
 import type { ConversationReference, StatePropertyAccessor, TurnContext } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import { AppError, PreconditionFailedError } from '../kit/errors';
+import { DEFAULT_LANGUAGE, type Language, languageOfLocale } from '../kit/texts';
+import { setTurnLanguage } from '../kit/turnLanguage';
 import type { Aliases } from '../storage/aliases';
 import type { DocumentStore } from '../storage/store';
 import { isTextablePhone, type SecurityInfoProfile } from '../verification/profile';
@@ -28,6 +30,10 @@ export interface PersonDocument {
    * failed after the document was saved) is done by the next save.
    */
   aliasesFrom?: string[];
+  /** Their language (docs/i18n.md): first from their client's locale or their first text, changed when they ask. Absent: the default. */
+  language?: Language;
+  /** Where `language` came from: a locale is a first guess, which what they write may correct; their words and their choice stand. */
+  languageFrom?: LanguageSource;
   /** Their help-desk ticket, while it is open; `live` once an agent claimed it (messages are relayed). */
   helpDesk?: { ticketId: string; live: boolean };
 }
@@ -73,6 +79,36 @@ function linksOf(doc: PersonDocument): Links {
 
 const LOADED = Symbol('personState');
 
+/** The language of the turn's person (the default before their document is read). */
+export function languageOf(context: TurnContext): Language {
+  // Before the document is read (a turn sent away as busy) or before anything settled it: the client's locale.
+  return (
+    (context.turnState.get(LOADED) as Loaded | undefined)?.doc.language ?? languageOfLocale(context.activity.locale) ?? DEFAULT_LANGUAGE
+  );
+}
+
+/** How a person's language was found: their client's locale, what they wrote, or they asked for it. */
+export type LanguageSource = 'locale' | 'text' | 'asked';
+
+/**
+ * Sets the person's language: kept in their document, and followed by
+ * everything the turn says or sends from now on. A locale only sets a
+ * language nothing set before.
+ */
+export function chooseLanguage(context: TurnContext, language: Language, from: LanguageSource): void {
+  const loaded = context.turnState.get(LOADED) as Loaded | undefined;
+  if (!loaded || (from === 'locale' && loaded.doc.languageFrom)) return;
+  loaded.doc.language = language;
+  loaded.doc.languageFrom = from;
+  setTurnLanguage(language);
+}
+
+/** Whether the person's language was said or written by them (a locale is only a first guess). */
+export function languageSettled(context: TurnContext): boolean {
+  const from = (context.turnState.get(LOADED) as Loaded | undefined)?.doc.languageFrom;
+  return from === 'text' || from === 'asked';
+}
+
 /** Documents written before a field existed read as if it were empty. */
 function normalise(stored: Partial<PersonDocument> | undefined): PersonDocument {
   return { ...stored, dialogs: stored?.dialogs ?? {}, conversations: stored?.conversations ?? {} };
@@ -96,6 +132,7 @@ export class PersonState {
     if (existing?.id === personId) return existing.doc;
     const stored = await this.store.get<PersonDocument>('state', personId);
     const doc = normalise(stored?.value);
+    setTurnLanguage(doc.language ?? DEFAULT_LANGUAGE);
     context.turnState.set(LOADED, {
       id: personId,
       doc,

@@ -78,13 +78,20 @@ export interface CodeSender {
   sendSms(to: string, body: string): Promise<DeliveryResult>;
   sendEmail(to: string, subject: string, body: string): Promise<DeliveryResult>;
   /**
-   * Calls `to`, says `greeting`, and waits for a key press. The outcome comes
-   * back to the verification service through the webhooks of `callToken`.
+   * Calls `to`, says `greeting` in the voice of `voice` (a BCP 47 locale:
+   * "es-US"), and waits for a key press; without one, says `noAnswer`. The
+   * outcome comes back to the verification service through the webhooks of `callToken`.
    */
-  placeCall(
-    to: string,
-    call: { readonly callToken: string; readonly greeting: string; readonly extension?: string },
-  ): Promise<DeliveryResult>;
+  placeCall(to: string, call: OutgoingCall): Promise<DeliveryResult>;
+}
+
+/** A verification call as it goes out: its words come from the Messenger. */
+export interface OutgoingCall {
+  readonly callToken: string;
+  readonly greeting: string;
+  readonly noAnswer: string;
+  readonly voice: string;
+  readonly extension?: string;
 }
 
 /** One line of the audit log: who, what, when, where, result — never a secret, code or full number. */

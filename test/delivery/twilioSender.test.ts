@@ -36,7 +36,14 @@ describe('Twilio delivery, through the real twilio SDK against a local double', 
   });
 
   it('places a call whose TwiML gathers the two digits of number matching and posts them to our public webhook', async () => {
-    expect(await sender.placeCall('+12015550123', { callToken: 'dG9r.abc', greeting: 'Hello from Contoso.' })).toEqual({ ok: true });
+    expect(
+      await sender.placeCall('+12015550123', {
+        callToken: 'dG9r.abc',
+        greeting: 'Hello from Contoso.',
+        noAnswer: 'Goodbye.',
+        voice: 'en-US',
+      }),
+    ).toEqual({ ok: true });
     const [call] = double.calls();
     expect(call!.form).toMatchObject({
       To: '+12015550123',
@@ -46,7 +53,7 @@ describe('Twilio delivery, through the real twilio SDK against a local double', 
     });
     const twiml = call!.form.Twiml!;
     expect(twiml).toContain('<Gather numDigits="2" finishOnKey="" action="https://bot.contoso.com/api/voice/dG9r.abc" method="POST"');
-    expect(twiml).toContain('<Say>Hello from Contoso.</Say></Gather>');
+    expect(twiml).toContain('<Say language="en-US">Hello from Contoso.</Say></Gather><Say language="en-US">Goodbye.</Say>');
   });
 
   it('retries a 500 with backoff, and succeeds', async () => {
@@ -72,7 +79,7 @@ describe('Twilio delivery, through the real twilio SDK against a local double', 
 
   it('a refused call for a region is permanent and says so', async () => {
     double.failNext({ status: 400, body: { code: 21215, message: 'Geo permission', status: 400 } });
-    expect(await sender.placeCall('+12015550123', { callToken: 't.t', greeting: 'x' })).toEqual({
+    expect(await sender.placeCall('+12015550123', { callToken: 't.t', greeting: 'x', noAnswer: 'y', voice: 'en-US' })).toEqual({
       ok: false,
       failure: 'unreachable',
       permanent: true,

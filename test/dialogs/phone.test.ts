@@ -57,7 +57,7 @@ describe('the whole seed wizard: app, then phone', () => {
     expect(call.body).toMatch(/This is Contoso/);
 
     const before = chat.adapter.shown.length;
-    expect(await callsFor(chat).keyPressed(callTokenOf(call), matchNumberIn(calling))).toBe('verified');
+    expect(await callsFor(chat).keyPressed(callTokenOf(call), matchNumberIn(calling))).toEqual({ outcome: 'verified', language: 'en' });
     const woken = chat.adapter.shown.slice(before);
     expect(cardText(cardsOf(woken)[0])).toContain('Call answered');
     expect(cardText(cardsOf(await chat.click('Next'))[0])).toContain('Success!');
@@ -78,7 +78,7 @@ describe('the whole seed wizard: app, then phone', () => {
     chat.clock.advance(60_000);
     expect(textsOf(await chat.click('Call me again'))).toEqual(["We're calling +1 ••• ••• 0123 again."]);
     const mark = chat.adapter.shown.length;
-    expect(await calls.keyPressed(callTokenOf(lastCall(chat.outbox.file)), '7')).toBe('wrongKey');
+    expect(await calls.keyPressed(callTokenOf(lastCall(chat.outbox.file)), '7')).toMatchObject({ outcome: 'wrongKey' });
     expect(textsOf(chat.adapter.shown.slice(mark))[0]).toMatch(/was not the one shown here/);
 
     chat.clock.advance(60_000);
@@ -170,7 +170,7 @@ describe('bad input on the phone step', () => {
     await chat.send('cancel');
     const before = await chat.store.get('state', 'emulator:user-1');
     const shown = chat.adapter.shown.length;
-    expect(await callsFor(chat).keyPressed(callTokenOf(lastCall(chat.outbox.file)), '#')).toBe('unknownCall');
+    expect(await callsFor(chat).keyPressed(callTokenOf(lastCall(chat.outbox.file)), '#')).toMatchObject({ outcome: 'unknownCall' });
     // Nothing was written and no one was woken.
     expect((await chat.store.get('state', 'emulator:user-1'))?.etag).toBe(before?.etag);
     expect(chat.adapter.shown.length).toBe(shown);

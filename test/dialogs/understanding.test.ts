@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { CODE_ADVICE, ENGLISH_ONLY, LOST_APP_ADVICE, LOST_PHONE_ADVICE } from '../../src/conversation/understanding';
+import { t } from '../../src/kit/texts';
 import { appCodeFor } from '../support/authenticatorApp';
 import { cardText, imageOf } from '../support/cards';
 import { Chat, cardsOf, textsOf } from '../support/chat';
@@ -59,10 +59,12 @@ describe('what people write in their own words', () => {
     expect(said(await chat.send('I want to talk to a person'))).toMatch(TICKET);
   });
 
-  it('"esto no funciona, necesito ayuda" opens a ticket too, answered in English for now', async () => {
+  it('"esto no funciona, necesito ayuda" opens a ticket too, answered in Spanish from then on', async () => {
     const chat = new Chat();
     await chat.open();
-    expect(said(await chat.send('esto no funciona, necesito ayuda'))).toMatch(TICKET);
+    expect(said(await chat.send('esto no funciona, necesito ayuda'))).toMatch(
+      /Abrí el ticket HD-\d{6}-\w{4} del servicio de ayuda para ti/,
+    );
   });
 
   it('"can someone call me" with nothing running opens a ticket', async () => {
@@ -182,7 +184,7 @@ describe('what people write in their own words', () => {
     const chat = await atThePhoneStep();
     await chat.click('Next', { country: 'US', number: '201 555 0123', method: 'sms' });
     const advice = await chat.send("my code doesn't work");
-    expect(textsOf(advice)).toEqual([CODE_ADVICE]);
+    expect(textsOf(advice)).toEqual([t('en', 'advice.code')]);
     expect(buttonsOf(advice)).toEqual(['Resend code', 'Help desk']);
     chat.clock.advance(61_000);
     expect(textsOf(await chat.send('Resend code'))).toEqual(['We sent a new code to +1 ••• ••• 0123.']);
@@ -191,14 +193,14 @@ describe('what people write in their own words', () => {
   it('"I lost my phone": what to do, with security info and the help desk as buttons', async () => {
     const chat = await enrolledAWhileAgo();
     const replies = await chat.send('I lost my phone');
-    expect(textsOf(replies)).toEqual([LOST_PHONE_ADVICE]);
+    expect(textsOf(replies)).toEqual([t('en', 'advice.lostPhone')]);
     expect(buttonsOf(replies)).toEqual(['Security info', 'Help desk']);
   });
 
   it('"I lost my authenticator app": the help desk, who can issue a pass', async () => {
     const chat = await enrolledAWhileAgo();
     const replies = await chat.send('i accidentally deleted the authenticator app');
-    expect(textsOf(replies)[0]).toBe(LOST_APP_ADVICE);
+    expect(textsOf(replies)[0]).toBe(t('en', 'advice.lostApp'));
     expect(said(replies)).toMatch(TICKET);
   });
 
@@ -209,10 +211,12 @@ describe('what people write in their own words', () => {
     expect(cardText(step)).toMatch(/Temporary Access Pass/);
   });
 
-  it('"can we speak spanish": English only, for now', async () => {
+  it('"can we speak spanish": from then on, Spanish, starting with the screen in front of them', async () => {
     const chat = new Chat();
     await chat.open();
-    expect(textsOf(await chat.send('can we speak spanish'))).toEqual([ENGLISH_ONLY]);
+    const replies = await chat.send('can we speak spanish');
+    expect(textsOf(replies)).toEqual([t('es', 'language.changed')]);
+    expect(cardText(cardsOf(replies)[0])).toMatch(/Se necesita más información/);
   });
 
   it('help, cancel and start over in other words do what the words do', async () => {

@@ -21,6 +21,6 @@ module.exports = {
     // otplib's own dependencies (@scure/base, @noble/hashes) ship as ESM only.
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|otplib|@otplib)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|otplib|@otplib|intl-messageformat|@formatjs)/)'],
   testTimeout: 600000,
 };

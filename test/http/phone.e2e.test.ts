@@ -129,7 +129,7 @@ describe('"Call me" with Twilio configured (the real SDK against a local double)
     const response = await webhook(secondGather, { CallSid: 'CA2', Digits: match });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/xml');
-    expect(await response.text()).toContain('<Say>Thank you. Your phone is verified. You can hang up now.</Say><Hangup/>');
+    expect(await response.text()).toContain('<Say language="en-US">Thank you. Your phone is verified. You can hang up now.</Say><Hangup/>');
     expect(cardText(cardOf(bot.connector.received.slice(mark)[0]))).toContain('Call answered');
     expect((await profileOf(bot.dataDir))?.methods.map((m) => m.kind)).toEqual(['authenticatorApp', 'phone']);
 

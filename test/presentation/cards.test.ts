@@ -176,9 +176,10 @@ describe('every card template', () => {
 });
 
 describe('text rendering', () => {
-  it('shows the step indicator as "1 App · 2 Phone" and leaves out what is hidden', () => {
+  it('shows the step indicator as "1 App (current step) · 2 Phone", the step\'s state in words, and leaves out what is hidden', () => {
     const { text } = renderer.render('scanQrCode', samples.scanQrCode);
-    expect(text).toContain('1 App · 2 Phone');
+    expect(text).toContain('1 App (current step) · 2 Phone');
+    expect(renderer.render('success', samples.success).text).toContain('✓ App (done) · ✓ Phone (done)');
     expect(text).not.toContain('ABCD EFGH');
     expect(text).not.toContain('data:image');
   });

@@ -87,7 +87,9 @@ describe('local mode and the others', () => {
     const { sender, outbox } = openSenders(loadConfig({ DATA_DIR: dataDir, ...APP }), new FrozenClock(), log);
     expect(outbox).toBeUndefined();
     expect(await sender.sendSms('+12015550123', '123456 is your code')).toMatchObject({ ok: false });
-    expect(await sender.placeCall('+12015550123', { callToken: 't', greeting: 'Hello' })).toMatchObject({ ok: false });
+    expect(
+      await sender.placeCall('+12015550123', { callToken: 't', greeting: 'Hello', noAnswer: 'Goodbye.', voice: 'en-US' }),
+    ).toMatchObject({ ok: false });
     expect(await sender.sendEmail('adele@example.com', 'Code', '123456 is your code')).toMatchObject({ ok: false });
     expect(fs.readdirSync(dataDir)).toEqual([]);
   });

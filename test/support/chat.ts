@@ -53,6 +53,8 @@ export interface ChatOptions {
   readonly random?: Random;
   readonly userId?: string;
   readonly upn?: string;
+  /** The client's locale on every activity (Teams sends the person's: "es-MX"). */
+  readonly locale?: string;
 }
 
 /**
@@ -91,6 +93,7 @@ export class Chat {
       from: { id: options.userId ?? 'user-1', name: options.upn ?? 'adele@contoso.com' },
       recipient: { id: 'bot', name: 'Security info' },
       conversation: { id: `conv-${options.userId ?? 'user-1'}`, isGroup: false, name: 'chat', conversationType: 'personal' },
+      ...(options.locale ? { locale: options.locale } : {}),
     });
     this.adapter.onTurnError = turnErrorHandler(log, random);
   }

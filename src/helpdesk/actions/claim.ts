@@ -19,9 +19,6 @@ export const claim: AgentAction = async (desk, { context, ticket, agent }) => {
     return true;
   });
   await desk.publish(claimed);
-  await desk.relay.toPerson(
-    claimed,
-    `${agent.name} from the help desk is with you now (ticket ${claimed.id}). Write here to talk to them; say "end chat" when you're done.`,
-  );
+  await desk.relay.toPerson(claimed, 'helpDesk.claimed', { agent: agent.name, id: claimed.id });
   await context.sendActivity(`You claimed ${claimed.id}. Write in this thread to talk to ${personName(claimed)}.`);
 };

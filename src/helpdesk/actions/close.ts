@@ -14,9 +14,6 @@ export const close: AgentAction = async (desk, { context, ticket, agent }) => {
     return true;
   });
   await desk.publish(closed);
-  await desk.relay.toPerson(
-    closed,
-    `${agent.name} closed your help-desk ticket ${closed.id}. Say "help desk" any time you need a person again.`,
-  );
+  await desk.relay.toPerson(closed, 'helpDesk.closed', { agent: agent.name, id: closed.id });
   await context.sendActivity(`Ticket ${closed.id} is closed.`);
 };

@@ -70,8 +70,5 @@ export const issuePass: AgentAction = async (desk, { context, ticket, agent, val
   }
   await desk.touch(ticket.id, 'Temporary Access Pass issued', agent.name);
   await context.sendActivity(`${agent.name} issued a Temporary Access Pass for ${personName(ticket)}; it is in your private chat with me.`);
-  await desk.relay.toPerson(
-    ticket,
-    'The help desk has a Temporary Access Pass for you. When they give it to you, say "temporary access pass" here and type it.',
-  );
+  await desk.relay.toPerson(ticket, 'helpDesk.passIssued');
 };

@@ -10,8 +10,5 @@ export const reregister: AgentAction = async (desk, { context, ticket, agent }) 
   await desk.touch(ticket.id, 're-registration required', agent.name);
   const kinds = (removed ?? []).map((m) => m.kind).join(', ') || 'nothing (no app or phone was registered)';
   await context.sendActivity(`Removed from ${personName(ticket)}'s security info: ${kinds}.`);
-  await desk.relay.toPerson(
-    ticket,
-    'The help desk removed your authenticator app and phones. Say "start" to set up your sign-in methods again (with a Temporary Access Pass if they gave you one).',
-  );
+  await desk.relay.toPerson(ticket, 'helpDesk.reregister');
 };

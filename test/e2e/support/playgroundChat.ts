@@ -1,6 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from 'playwright-core';
+
+/** An accessibility problem axe-core found, as a test reports it. */
+export interface AxeFinding {
+  readonly rule: string;
+  readonly impact: string;
+  readonly help: string;
+  readonly targets: string[];
+  /** What axe says about each element, with its markup. */
+  readonly nodes: string[];
+}
 
 /** The Playground's chat, seen and used as a person does: read the cards, type, click. */
 export class PlaygroundChat {
@@ -88,6 +99,114 @@ export class PlaygroundChat {
       await this.page.keyboard.press('Tab');
     }
     return { reached: [...reached], buttons };
+  }
+
+  /**
+   * axe-core's serious and critical findings on the newest card (WCAG 2.x A
+   * and AA rules, and axe's best practices), as the Playground renders it.
+   */
+  async axeLastCard(): Promise<AxeFinding[]> {
+    const card = this.lastCard();
+    await card.evaluate((el) => {
+      for (const marked of Array.from(document.querySelectorAll('[data-axe-card]'))) marked.removeAttribute('data-axe-card');
+      el.setAttribute('data-axe-card', '');
+    });
+    const results = await new AxeBuilder({ page: this.page }).include('[data-axe-card]').analyze();
+    return results.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({
+        rule: v.id,
+        impact: v.impact ?? '',
+        help: v.help,
+        targets: v.nodes.map((n) => String(n.target)),
+        nodes: v.nodes.map((n) => `${n.failureSummary ?? ''} ${n.html.slice(0, 300)}`),
+      }));
+  }
+
+  /**
+   * The texts of the newest card that are cut off at 200% zoom: the page laid
+   * out in half as many CSS pixels (what browser zoom does), then every
+   * element of the card whose content overflows a box that hides what
+   * overflows, and the card itself where the chat around it hides part of it.
+   */
+  async clippedAtZoom200(): Promise<string[]> {
+    const viewport = this.page.viewportSize();
+    if (!viewport) throw new Error('the page has no viewport');
+    await this.page.setViewportSize({ width: Math.round(viewport.width / 2), height: Math.round(viewport.height / 2) });
+    try {
+      await this.page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+      return await this.lastCard().evaluate((card: HTMLElement) => {
+        const clipped: string[] = [];
+        const hides = (style: CSSStyleDeclaration) => style.overflowX !== 'visible' || style.textOverflow === 'ellipsis';
+        for (const el of Array.from(card.querySelectorAll<HTMLElement>('*'))) {
+          const text = (el.textContent ?? '').trim();
+          if (!text) continue;
+          const style = getComputedStyle(el);
+          if (hides(style) && el.scrollWidth > el.clientWidth + 1) clipped.push(text.slice(0, 80));
+        }
+        const box = card.getBoundingClientRect();
+        for (let up = card.parentElement; up; up = up.parentElement) {
+          const style = getComputedStyle(up);
+          if (style.overflowX !== 'hidden' && style.overflowX !== 'clip') continue;
+          const around = up.getBoundingClientRect();
+          if (box.left < around.left - 1 || box.right > around.right + 1)
+            clipped.push(`the card, by ${up.tagName.toLowerCase()}.${up.className}`);
+        }
+        return [...new Set(clipped)];
+      });
+    } finally {
+      await this.page.setViewportSize(viewport);
+    }
+  }
+
+  /**
+   * Moves the focus with the Tab key alone, from where it is, to `target` (an
+   * element of the page, found as a screen reader finds it: by role and name,
+   * or by label): as a keyboard user does. Fails when the Tab key never gets there.
+   */
+  async tabTo(target: Locator, maxPresses = 80): Promise<void> {
+    await target.waitFor();
+    for (let i = 0; i < maxPresses; i++) {
+      if (await target.evaluate((el) => el === document.activeElement || el.contains(document.activeElement))) return;
+      await this.page.keyboard.press('Tab');
+    }
+    throw new Error(`the Tab key never reached ${target}`);
+  }
+
+  /** Presses a button of the newest card with the keyboard only: Tab to it, then Enter. */
+  async pressByKeyboard(title: string): Promise<void> {
+    await this.tabTo(this.lastCard().getByRole('button', { name: title, exact: true }));
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Types into an input of the newest card with the keyboard only: Tab to it (found by its label), then type. */
+  async typeByKeyboard(label: string, value: string): Promise<void> {
+    await this.tabTo(this.lastCard().getByLabel(label, { exact: false }));
+    await this.page.keyboard.type(value);
+  }
+
+  /** Picks an option of the newest card's choice set with the keyboard only: Tab into the group, arrows to the option. */
+  async chooseByKeyboard(title: string): Promise<void> {
+    const option = this.lastCard().getByRole('radio', { name: title, exact: true });
+    await this.tabTo(
+      this.lastCard()
+        .getByRole('radio')
+        .first()
+        .or(this.lastCard().getByRole('radio', { checked: true }))
+        .first(),
+    );
+    for (let i = 0; i < 12 && !(await option.evaluate((el) => el === document.activeElement)); i++) {
+      await this.page.keyboard.press('ArrowDown');
+    }
+    await this.page.keyboard.press('Space');
+    if (!(await option.isChecked())) throw new Error(`the arrow keys never reached "${title}"`);
+  }
+
+  /** Writes a message with the keyboard only: Tab to the message box, type, and send with Enter. */
+  async sendByKeyboard(text: string): Promise<void> {
+    await this.tabTo(this.messageBox(), 200);
+    await this.page.keyboard.type(text);
+    await this.page.keyboard.press('Enter');
   }
 
   /** Picks an option of a choice set of the newest card by its visible title. */
