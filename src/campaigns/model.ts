@@ -110,6 +110,8 @@ export interface OutreachRecord {
   snoozes: number;
   snoozedUntil?: number;
   unreachableAt?: number;
+  /** Channels that cannot reach them (Teams without the app installed, a number that said STOP): not tried again. */
+  unreachableBy?: Channel[];
   /** Sends that failed for a reason other than the person (5xx, time-outs): retried a few times. */
   failures: number;
   lastContactAt?: number;

@@ -123,6 +123,17 @@ const samples: Record<CardName, object> = {
       { title: 'A Temporary Access Pass from the help desk', value: 'pass' },
     ],
   },
+  campaign: {
+    orgName: 'Contoso',
+    heading: 'please set up Microsoft Authenticator',
+    why: 'Contoso asks you to register Microsoft Authenticator.',
+    methodsText: 'Microsoft Authenticator',
+    deadlineText: 'Friday 4 December, 17:00 (Europe/Paris)',
+    required: false,
+    requiredText: 'This is required now.',
+    snoozesText: '2 snoozes left',
+    campaignId: 'cmp-1',
+  },
 };
 
 const renderer = new CardRenderer();
