@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/sampleDirectory.ts > directory.sample.json`: the sample
+ * `npx tsx scripts/sampleDirectory.ts > directory.sample.json && npx biome format --write directory.sample.json`: the sample
  * directory, made the same every time. The four people the tests use come
  * first, as they were; then a few hundred made-up employees, students and
  * admins, with Entra object ids, groups, time zones and languages, for a
@@ -14,8 +14,45 @@ const FIXED = [
   { upn: 'li.wei@contoso.edu', displayName: 'Li Wei', role: 'student', phones: [] },
 ];
 
-const FIRST = ['Alex', 'Bianca', 'Carlos', 'Dana', 'Elif', 'Farah', 'Goran', 'Hana', 'Ivan', 'Jun', 'Kofi', 'Lena', 'Marta', 'Nikhil', 'Olga'];
-const LAST = ['Andersen', 'Brown', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Moreau', 'Novak', 'Okafor', 'Patel', 'Quinn', 'Rossi', 'Silva', 'Tanaka'];
+const FIRST = [
+  'Alex',
+  'Bianca',
+  'Carlos',
+  'Dana',
+  'Elif',
+  'Farah',
+  'Goran',
+  'Hana',
+  'Ivan',
+  'Jun',
+  'Kofi',
+  'Lena',
+  'Marta',
+  'Nikhil',
+  'Olga',
+];
+const LAST = [
+  'Andersen',
+  'Brown',
+  'Costa',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Moreau',
+  'Novak',
+  'Okafor',
+  'Patel',
+  'Quinn',
+  'Rossi',
+  'Silva',
+  'Tanaka',
+];
 const ZONES = ['America/Los_Angeles', 'America/New_York', 'Europe/London', 'Europe/Paris', 'Asia/Tokyo', 'America/Mexico_City'];
 const GROUPS = ['Finance', 'Engineering', 'Sales', 'Support', 'Research'];
 
@@ -46,4 +83,4 @@ for (let i = 0; i < 300; i++) {
   });
 }
 
-process.stdout.write(`[\n${[...FIXED, ...people].map((p) => `  ${JSON.stringify(p)}`).join(',\n')}\n]\n`);
+process.stdout.write(`${JSON.stringify([...FIXED, ...people], null, 2)}\n`);

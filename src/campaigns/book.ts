@@ -27,7 +27,10 @@ export class CampaignBook {
 
   async create(spec: CampaignSpec, createdBy: string): Promise<Campaign> {
     const campaign: Campaign = {
-      id: `cmp-${this.random.id().replace(/[^A-Za-z0-9]/g, '').slice(0, 16)}`,
+      id: `cmp-${this.random
+        .id()
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(0, 16)}`,
       spec,
       state: 'active',
       createdAt: this.clock.now(),

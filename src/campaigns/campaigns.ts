@@ -11,7 +11,7 @@ import { answerCampaignCard, type CampaignSubmit, type CardAnswer } from './card
 import { type Campaign, type CampaignSpec, type CampaignState, campaignState, type OutreachRecord } from './model';
 import type { TeamsSender } from './ports';
 import { Profiles } from './profiles';
-import { SendQueue, type QueuePass, type SendRates } from './queue';
+import { type QueuePass, SendQueue, type SendRates } from './queue';
 import {
   type CampaignCounts,
   campaignCounts,
@@ -128,7 +128,8 @@ export class Campaigns {
       c.state = to;
       return true;
     });
-    if (!changed) return { ok: false, status: 409, error: `a ${existing.state} campaign cannot be ${action === 'stop' ? 'stopped' : `${action}d`}` };
+    if (!changed)
+      return { ok: false, status: 409, error: `a ${existing.state} campaign cannot be ${action === 'stop' ? 'stopped' : `${action}d`}` };
     const event = ({ pause: 'campaign.paused', resume: 'campaign.resumed', stop: 'campaign.stopped' } as const)[action];
     await this.record(changed, event, by, `${action} "${changed.spec.name}"`);
     return { ok: true, campaign: changed };
@@ -210,7 +211,9 @@ export class Campaigns {
   /** Everyone in the directory with their profile and campaign records, and every campaign's records. */
   private async everyone(): Promise<{ people: PersonView[]; campaigns: Array<{ campaign: Campaign; records: OutreachRecord[] }> }> {
     const entries = this.deps.directory.all();
-    const campaigns = await Promise.all((await this.book.list()).map(async (campaign) => ({ campaign, records: await this.book.records(campaign.id) })));
+    const campaigns = await Promise.all(
+      (await this.book.list()).map(async (campaign) => ({ campaign, records: await this.book.records(campaign.id) })),
+    );
     const byUpn = new Map<string, Array<{ campaign: Campaign; record: OutreachRecord }>>();
     for (const { campaign, records } of campaigns) {
       for (const record of records) byUpn.set(record.upn, [...(byUpn.get(record.upn) ?? []), { campaign, record }]);
@@ -231,7 +234,11 @@ export class Campaigns {
     return new Map(entries.map((entry, i) => [entry.upn, profiles[i]]));
   }
 
-  private viewOf(campaign: Campaign, records: readonly OutreachRecord[], profileOf: (upn: string) => SecurityInfoProfile | undefined): CampaignView {
+  private viewOf(
+    campaign: Campaign,
+    records: readonly OutreachRecord[],
+    profileOf: (upn: string) => SecurityInfoProfile | undefined,
+  ): CampaignView {
     const now = this.deps.clock.now();
     return {
       id: campaign.id,
@@ -244,7 +251,12 @@ export class Campaigns {
     };
   }
 
-  private record(campaign: Campaign, event: 'campaign.started' | 'campaign.paused' | 'campaign.resumed' | 'campaign.stopped', by: string, detail: string) {
+  private record(
+    campaign: Campaign,
+    event: 'campaign.started' | 'campaign.paused' | 'campaign.resumed' | 'campaign.stopped',
+    by: string,
+    detail: string,
+  ) {
     return this.deps.audit.record({
       at: this.deps.clock.now(),
       userId: by,

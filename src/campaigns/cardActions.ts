@@ -37,7 +37,12 @@ export interface CardActionDeps {
  * are left, said back), until none is left. A card clicked twice is acted on
  * once. Whoever completed is thanked and not contacted again.
  */
-export async function answerCampaignCard(deps: CardActionDeps, submit: CampaignSubmit, profile: SecurityInfoProfile, via: string): Promise<CardAnswer> {
+export async function answerCampaignCard(
+  deps: CardActionDeps,
+  submit: CampaignSubmit,
+  profile: SecurityInfoProfile,
+  via: string,
+): Promise<CardAnswer> {
   const now = deps.clock.now();
   const campaign = await deps.book.get(submit.campaign);
   if (!campaign) return { say: 'That campaign is not one I know any more.' };
@@ -75,7 +80,9 @@ export async function answerCampaignCard(deps: CardActionDeps, submit: CampaignS
   const changed = await deps.book.updateRecord(campaign.id, upn, (r) => {
     const outcome = snooze(spec, r, now);
     if (!outcome.snoozed) {
-      answer = { say: `No snoozes are left: ${methodName(method)} is required by ${whenText(Date.parse(spec.deadline), timeZone)}. Choose "Set it up now" when you are ready.` };
+      answer = {
+        say: `No snoozes are left: ${methodName(method)} is required by ${whenText(Date.parse(spec.deadline), timeZone)}. Choose "Set it up now" when you are ready.`,
+      };
       return false;
     }
     if (!firstClick(r)) return false;
@@ -95,7 +102,8 @@ export async function answerCampaignCard(deps: CardActionDeps, submit: CampaignS
 }
 
 function snoozedText(nextAt: number | undefined, left: number, timeZone: string): string {
-  const when = nextAt === undefined ? 'There will be no more reminders before the deadline.' : `I'll remind you ${whenText(nextAt, timeZone)}.`;
+  const when =
+    nextAt === undefined ? 'There will be no more reminders before the deadline.' : `I'll remind you ${whenText(nextAt, timeZone)}.`;
   const after = left === 0 ? 'That was your last snooze: next time, it is required.' : `${capitalise(snoozesLeftText(left))}.`;
   return `OK, not now. ${when} ${after}`;
 }

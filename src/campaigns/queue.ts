@@ -195,7 +195,10 @@ export class SendQueue {
       // Nothing went out: the step is free again, and every instance waits as the channel said.
       await book.releaseStep(campaign.id, record.upn, record.step);
       await book.holdChannel(channel, now + outcome.retryAfterMs);
-      log.warn({ channel, retryAfterMs: outcome.retryAfterMs }, 'campaign: the channel asked to wait (429); sends resume after Retry-After');
+      log.warn(
+        { channel, retryAfterMs: outcome.retryAfterMs },
+        'campaign: the channel asked to wait (429); sends resume after Retry-After',
+      );
       return 'deferred';
     }
     if (outcome.reason === 'unreachable') {

@@ -1,5 +1,5 @@
 import type { DirectoryEntry } from '../state/directory';
-import { MFA_KINDS, METHOD_KINDS, type MethodKind, type Policy, SSPR_KINDS } from '../verification/policy';
+import { METHOD_KINDS, type MethodKind, MFA_KINDS, type Policy, SSPR_KINDS } from '../verification/policy';
 import type { SecurityInfoProfile } from '../verification/profile';
 import { defaultMethod, isComplete, policyStatus } from '../verification/rules';
 import { type Campaign, campaignState, type OutreachRecord, type OutreachStatus, outreachStatus } from './model';
@@ -53,7 +53,11 @@ export function personStatus(policy: Policy, view: PersonView, methods: readonly
 }
 
 /** A campaign's counts: targeted, reached and opened count everyone who ever was; completed, snoozed and unreachable are where people are now. */
-export function campaignCounts(campaign: Campaign, records: readonly OutreachRecord[], profileOf: (upn: string) => SecurityInfoProfile | undefined): CampaignCounts {
+export function campaignCounts(
+  campaign: Campaign,
+  records: readonly OutreachRecord[],
+  profileOf: (upn: string) => SecurityInfoProfile | undefined,
+): CampaignCounts {
   const counts: CampaignCounts = { targeted: records.length, reached: 0, opened: 0, completed: 0, snoozed: 0, unreachable: 0 };
   for (const record of records) {
     if (record.reachedAt !== undefined) counts.reached++;
@@ -85,7 +89,12 @@ export interface SummaryInputs {
   readonly campaigns: ReadonlyArray<{ readonly campaign: Campaign; readonly counts: CampaignCounts }>;
   readonly filters: SummaryFilters;
   readonly tickets: { readonly open: number; readonly claimed: number };
-  readonly queue: { readonly pending: number; readonly sentLastHour: number; readonly ratePerMinute: number; readonly retryAfterUntil?: number };
+  readonly queue: {
+    readonly pending: number;
+    readonly sentLastHour: number;
+    readonly ratePerMinute: number;
+    readonly retryAfterUntil?: number;
+  };
 }
 
 /** Days of completions the dashboard charts. */
@@ -154,7 +163,9 @@ export function summarise(inputs: SummaryInputs) {
       sentLastHour: inputs.queue.sentLastHour,
       ratePerMinute: inputs.queue.ratePerMinute,
       retryAfterUntil:
-        inputs.queue.retryAfterUntil !== undefined && inputs.queue.retryAfterUntil > now ? new Date(inputs.queue.retryAfterUntil).toISOString() : null,
+        inputs.queue.retryAfterUntil !== undefined && inputs.queue.retryAfterUntil > now
+          ? new Date(inputs.queue.retryAfterUntil).toISOString()
+          : null,
     },
   };
 }

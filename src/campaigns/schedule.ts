@@ -36,7 +36,11 @@ export type SnoozeOutcome =
  * reminder point), never after the deadline's last reminder; after the last
  * snooze, none is left and the next contact says it is required.
  */
-export function snooze(spec: Pick<CampaignSpec, 'deadline' | 'snoozeDays' | 'maxSnoozes'>, record: OutreachRecord, now: number): SnoozeOutcome {
+export function snooze(
+  spec: Pick<CampaignSpec, 'deadline' | 'snoozeDays' | 'maxSnoozes'>,
+  record: OutreachRecord,
+  now: number,
+): SnoozeOutcome {
   if (snoozesLeft(spec, record) === 0) return { snoozed: false };
   const deadline = Date.parse(spec.deadline);
   const later = spec.snoozeDays > 0 ? now + spec.snoozeDays * DAY_MS : nextReminder(spec, now);

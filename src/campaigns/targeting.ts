@@ -12,8 +12,7 @@ export function targetsOf(spec: Pick<CampaignSpec, 'roles' | 'groups' | 'exclude
   const groups = new Set(spec.groups.map((g) => g.toLowerCase()));
   const excluded = new Set(spec.exclude);
   return entries.filter(
-    (entry) =>
-      !excluded.has(entry.upn) && (roles.has(entry.role) || (entry.groups ?? []).some((group) => groups.has(group.toLowerCase()))),
+    (entry) => !excluded.has(entry.upn) && (roles.has(entry.role) || (entry.groups ?? []).some((group) => groups.has(group.toLowerCase()))),
   );
 }
 

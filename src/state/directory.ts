@@ -11,15 +11,29 @@ const entrySchema = z
     /** Phones on file, E.164. */
     phones: z.array(z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be E.164, like +14255550100')).default([]),
     /** Entra object id: where a campaign's proactive Teams chat goes (docs/campaigns.md). */
-    aadObjectId: z.string().trim().regex(/^[0-9a-fA-F-]{8,64}$/, 'must be an Entra object id (a GUID)').toLowerCase().optional(),
+    aadObjectId: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-fA-F-]{8,64}$/, 'must be an Entra object id (a GUID)')
+      .toLowerCase()
+      .optional(),
     /** Entra tenant id; absent, ALLOWED_TENANT_ID. */
-    tenantId: z.string().trim().regex(/^[0-9a-fA-F-]{8,64}$/, 'must be an Entra tenant id (a GUID)').toLowerCase().optional(),
+    tenantId: z
+      .string()
+      .trim()
+      .regex(/^[0-9a-fA-F-]{8,64}$/, 'must be an Entra tenant id (a GUID)')
+      .toLowerCase()
+      .optional(),
     /** Directory groups, by name. */
     groups: z.array(z.string().trim().min(1).max(120)).max(500).optional(),
     /** IANA time zone (quiet hours are the person's). */
     timeZone: z.string().trim().refine(isTimeZone, 'must be an IANA time zone, like Europe/Paris').optional(),
     /** BCP 47 language tag, like en or es-MX. */
-    language: z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag, like en or es-MX').optional(),
+    language: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag, like en or es-MX')
+      .optional(),
   })
   .strict();
 
