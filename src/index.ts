@@ -60,6 +60,8 @@ export interface AppOverrides {
   readonly cosmosAgent?: HttpsAgent;
   /** Counts the store operations of each turn (the benchmark reads them from its own). */
   readonly metering?: StoreMetering;
+  /** How often the campaign send queue is worked; 0: never by itself (tests call `campaigns.work()` with their clock). */
+  readonly campaignQueueMs?: number;
 }
 
 /** What the services are made of. */
@@ -284,18 +286,20 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       },
       services,
     );
-    let working = false;
-    owned.every(CAMPAIGN_TICK_MS, () => {
-      // One pass at a time on this instance; other instances share the work through the store's claims.
-      if (working) return;
-      working = true;
-      campaigns
-        .work()
-        .catch((err) => log.error({ err }, 'could not work the campaign send queue'))
-        .finally(() => {
-          working = false;
-        });
-    });
+    // One pass at a time on this instance (other instances share the work through the store's claims); a stop waits for it.
+    let pass: Promise<unknown> | undefined;
+    const queueMs = overrides.campaignQueueMs ?? CAMPAIGN_TICK_MS;
+    if (queueMs > 0) {
+      owned.every(queueMs, () => {
+        pass ??= campaigns
+          .work()
+          .catch((err) => log.error({ err }, 'could not work the campaign send queue'))
+          .finally(() => {
+            pass = undefined;
+          });
+      });
+    }
+    owned.add(() => pass);
     if (config.helpDesk.channel || config.helpDesk.webhookUrl) {
       owned.every(60_000, () => {
         helpDesk.repostStale().catch((err) => log.error({ err }, 'could not repost unclaimed tickets'));
