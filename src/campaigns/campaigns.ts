@@ -174,10 +174,11 @@ export class Campaigns {
   async summary(filters: SummaryFilters) {
     const now = this.deps.clock.now();
     const { people, campaigns } = await this.everyone();
+    // The backlog: contacts due now and not sent yet (a paused campaign's wait for it to resume).
     const pending = campaigns
-      .filter(({ campaign }) => ['scheduled', 'running', 'paused'].includes(campaignState(campaign, now)))
+      .filter(({ campaign }) => ['running', 'paused'].includes(campaignState(campaign, now)))
       .flatMap(({ records }) => records)
-      .filter((r) => r.nextAt !== undefined && r.completedAt === undefined && r.unreachableAt === undefined).length;
+      .filter((r) => r.nextAt !== undefined && r.nextAt <= now && r.completedAt === undefined && r.unreachableAt === undefined).length;
     const [sentLastHour, sentLastFive, teamsHeld, smsHeld, tickets] = await Promise.all([
       this.book.sentInLast(60),
       this.book.sentInLast(5),

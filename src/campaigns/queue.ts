@@ -129,14 +129,18 @@ export class SendQueue {
       return 'skipped';
     }
     if (full.has(channel)) return 'deferred';
-    if (((await book.heldUntil(channel)) ?? 0) > now || !(await book.takeSend(channel, this.deps.rates[channel]))) {
-      full.add(channel);
-      return 'deferred';
-    }
     // One message per person per step: whoever creates the claim sends; anyone else has nothing to do.
     if (!(await book.claimStep(campaign.id, record.upn, step))) return 'skipped';
+    // Then room on the channel (claimed first, so instances racing for one person spend no send on them).
+    if (full.has(channel) || ((await book.heldUntil(channel)) ?? 0) > now || !(await book.takeSend(channel, this.deps.rates[channel]))) {
+      full.add(channel);
+      await book.releaseStep(campaign.id, record.upn, step);
+      return 'deferred';
+    }
     const contact = { orgName: this.deps.orgName, campaign, record, timeZone };
     const outcome = await this.send(channel, entry, contact);
+    // A channel that said to wait gets nothing more this pass.
+    if (!outcome.ok && outcome.reason === 'throttled') full.add(channel);
     return this.settle(campaign, record, channel, outcome, atStep);
   }
 
