@@ -74,7 +74,8 @@ export class SendQueue {
       const full = new Set<Channel>();
       let next = 0;
       const worker = async () => {
-        while (next < due.length) {
+        // Once every channel of the campaign is full for this pass, the rest wait for the next one.
+        while (next < due.length && !campaign.spec.channels.every((c) => full.has(c))) {
           const record = due[next++]!;
           const outcome = await this.contact(campaign, record, full);
           if (outcome === 'sent') sent++;
@@ -103,6 +104,8 @@ export class SendQueue {
       await atStep((r) => delete r.nextAt);
       return 'skipped';
     }
+    const channel = this.channelFor(campaign, record, entry);
+    if (channel && full.has(channel)) return 'deferred';
     // Whoever completed is not contacted again, whatever is queued for them.
     if (meetsCampaign(campaign.spec.methods, await this.deps.profiles.of(entry))) {
       await atStep((r) => {
@@ -119,7 +122,6 @@ export class SendQueue {
       });
       return 'skipped';
     }
-    const channel = this.channelFor(campaign, record, entry);
     if (!channel) {
       await atStep((r) => {
         r.unreachableAt = now;
@@ -128,7 +130,6 @@ export class SendQueue {
       this.deps.log.info({ campaign: campaign.id }, 'campaign: a person cannot be reached on any channel the campaign allows');
       return 'skipped';
     }
-    if (full.has(channel)) return 'deferred';
     // One message per person per step: whoever creates the claim sends; anyone else has nothing to do.
     if (!(await book.claimStep(campaign.id, record.upn, step))) return 'skipped';
     // Then room on the channel (claimed first, so instances racing for one person spend no send on them).
