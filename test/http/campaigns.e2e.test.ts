@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { ADMIN_KEY, admin, campaignBody, cardOfActivity, DAY, guid, HOUR, PEOPLE, T0, writeDirectory } from '../campaigns/support';
 import { appCodeFor } from '../support/authenticatorApp';
 import { TEAMS_USER } from '../support/botClient';
@@ -5,6 +10,8 @@ import { BotFixture } from '../support/botFixture';
 import { imageOf } from '../support/cards';
 import { FrozenClock } from '../support/clock';
 import { decodeQrDataUri } from '../support/qr';
+
+const run = promisify(execFile);
 
 describe('a registration campaign, from the admin API to the people it reaches in Teams', () => {
   let bot: BotFixture;
@@ -213,5 +220,44 @@ describe('a registration campaign, from the admin API to the people it reaches i
     for (const [status, count] of Object.entries(summary.json.people.byStatus))
       expect(statuses.filter((s) => s === status)).toHaveLength(count as number);
     for (const person of PEOPLE) for (const phone of person.phones) expect(csv.text).not.toContain(phone.slice(2));
+  });
+
+  it('`npm run campaign -- start --file` starts one from YAML through the same API, and names a mistake in the file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'campaign-yaml-'));
+    const good = path.join(dir, 'good.yaml');
+    fs.writeFileSync(
+      good,
+      [
+        'name: From YAML',
+        'roles: [student]',
+        'methods: [phone]',
+        `startsAt: ${new Date(clock.now()).toISOString()}`,
+        `deadline: "${new Date(clock.now() + 7 * DAY).toISOString()}"`,
+      ].join('\n'),
+    );
+    const bad = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(
+      bad,
+      [
+        'name: Bad',
+        'roles: [student]',
+        'methods: [phone]',
+        'startsAt: 2026-12-01T09:00:00Z',
+        'deadline: 2026-12-15T09:00:00Z',
+        'snoozeDays: 30',
+      ].join('\n'),
+    );
+    const cli = (...args: string[]) =>
+      run(process.execPath, [path.join('node_modules', 'tsx', 'dist', 'cli.mjs'), 'src/cli/campaign.ts', ...args, '--url', bot.app.url], {
+        cwd: path.join(__dirname, '..', '..'),
+        env: { ...process.env, ADMIN_API_KEY: ADMIN_KEY, DATA_DIR: bot.dataDir },
+      });
+    const { stdout } = await cli('start', '--file', good);
+    const id = /Started (cmp-\w+)\./.exec(stdout)![1]!;
+    expect(stdout).toContain('From YAML');
+    expect((await api.get(id)).json).toMatchObject({ state: 'running', counts: { targeted: 2 } });
+    await expect(cli('start', '--file', bad)).rejects.toMatchObject({ stderr: expect.stringContaining('snoozeDays') });
+    expect((await cli('list')).stdout).toContain(id);
+    expect((await cli('pause', id)).stdout).toContain('paused');
   });
 });
