@@ -1,7 +1,7 @@
 /**
  * `npx tsx scripts/sampleDirectory.ts > directory.sample.json && npx biome format --write directory.sample.json`: the sample
  * directory, made the same every time. The four people the tests use come
- * first, as they were; then a few hundred made-up employees, students and
+ * first, as they were; then the Playground's five; then 300 made-up employees, students and
  * admins, with Entra object ids, groups, time zones and languages, for a
  * local registration campaign (docs/campaigns.md).
  */
@@ -13,6 +13,24 @@ const FIXED = [
   { upn: 'sam.student@contoso.edu', displayName: 'Sam Student', role: 'student', phones: ['+12015550142'] },
   { upn: 'li.wei@contoso.edu', displayName: 'Li Wei', role: 'student', phones: [] },
 ];
+
+/** The people of Microsoft 365 Agents Playground (`npm run playground`), by their object ids: a local campaign reaches them there. */
+const PLAYGROUND = [
+  ['alexw', 'Alex Wilber', 20],
+  ['meganb', 'Megan Bowen', 21],
+  ['adelev', 'Adele Vance', 22],
+  ['isaiah', 'Isaiah Langer', 23],
+  ['pattif', 'Patti Fernandez', 24],
+].map(([name, displayName, n]) => ({
+  upn: `${name}@example.com`,
+  displayName,
+  role: 'employee',
+  phones: [],
+  aadObjectId: `00000000-0000-0000-0000-00000000000${n}`,
+  groups: ['Playground'],
+  timeZone: 'Europe/London',
+  language: 'en',
+}));
 
 const FIRST = [
   'Alex',
@@ -83,4 +101,4 @@ for (let i = 0; i < 300; i++) {
   });
 }
 
-process.stdout.write(`${JSON.stringify([...FIXED, ...people], null, 2)}\n`);
+process.stdout.write(`${JSON.stringify([...FIXED, ...PLAYGROUND, ...people], null, 2)}\n`);
