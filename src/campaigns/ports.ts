@@ -4,6 +4,8 @@ import type { RenderedCard } from '../presentation/cards';
 export interface TeamsTarget {
   readonly aadObjectId: string;
   readonly tenantId?: string;
+  /** Their Teams user id (`29:…`) when they chatted with the bot before: Teams takes either; some clients only this one. */
+  readonly userId?: string;
 }
 
 /** How a send ended, as far as the queue needs to know. */

@@ -19,6 +19,16 @@ export class Profiles {
   ) {}
 
   async of(entry: Pick<DirectoryEntry, 'upn' | 'aadObjectId'>): Promise<SecurityInfoProfile | undefined> {
+    return (await this.documentOf(entry))?.profile;
+  }
+
+  /** Their profile, and their Teams user id if they chatted with the bot in Teams. */
+  async person(entry: Pick<DirectoryEntry, 'upn' | 'aadObjectId'>): Promise<{ profile?: SecurityInfoProfile; teamsUserId?: string }> {
+    const doc = await this.documentOf(entry);
+    return { profile: doc?.profile, teamsUserId: doc?.conversations?.msteams?.user?.id };
+  }
+
+  private async documentOf(entry: Pick<DirectoryEntry, 'upn' | 'aadObjectId'>): Promise<PersonDocument | undefined> {
     const byObjectId = entry.aadObjectId ? await this.follow(`aad:${entry.aadObjectId}`) : undefined;
     if (byObjectId) return byObjectId;
     const personId = await this.aliases.personOfUpn(entry.upn);
@@ -34,12 +44,12 @@ export class Profiles {
     return out;
   }
 
-  private async follow(personId: string): Promise<SecurityInfoProfile | undefined> {
+  private async follow(personId: string): Promise<PersonDocument | undefined> {
     let id: string | undefined = personId;
     for (let move = 0; id && move <= MAX_MOVES; move++) {
       const doc: PersonDocument | undefined = (await this.store.get<PersonDocument>('state', id))?.value;
       if (!doc) return undefined;
-      if (!doc.movedTo) return doc.profile;
+      if (!doc.movedTo) return doc.profile ? doc : undefined;
       id = doc.movedTo;
     }
     return undefined;

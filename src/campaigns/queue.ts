@@ -107,7 +107,8 @@ export class SendQueue {
     const channel = this.channelFor(campaign, record, entry);
     if (channel && full.has(channel)) return 'deferred';
     // Whoever completed is not contacted again, whatever is queued for them.
-    if (meetsCampaign(campaign.spec.methods, await this.deps.profiles.of(entry))) {
+    const person = await this.deps.profiles.person(entry);
+    if (meetsCampaign(campaign.spec.methods, person.profile)) {
       await atStep((r) => {
         r.completedAt = now;
         delete r.nextAt;
@@ -139,7 +140,7 @@ export class SendQueue {
       return 'deferred';
     }
     const contact = { orgName: this.deps.orgName, campaign, record, timeZone };
-    const outcome = await this.send(channel, entry, contact);
+    const outcome = await this.send(channel, entry, contact, person.teamsUserId);
     // A channel that said to wait gets nothing more this pass.
     if (!outcome.ok && outcome.reason === 'throttled') full.add(channel);
     return this.settle(campaign, record, channel, outcome, atStep);
@@ -154,12 +155,17 @@ export class SendQueue {
     return undefined;
   }
 
-  private async send(channel: Channel, entry: DirectoryEntry, contact: Parameters<typeof contactText>[0]): Promise<SendOutcome> {
+  private async send(
+    channel: Channel,
+    entry: DirectoryEntry,
+    contact: Parameters<typeof contactText>[0],
+    teamsUserId?: string,
+  ): Promise<SendOutcome> {
     try {
       if (channel === 'teams') {
         const card = contactCard(this.deps.cards, contact, this.deps.random.id());
         const tenantId = entry.tenantId ?? this.deps.defaultTenantId;
-        return await this.deps.teams!({ aadObjectId: entry.aadObjectId!, tenantId }, card);
+        return await this.deps.teams!({ aadObjectId: entry.aadObjectId!, tenantId, userId: teamsUserId }, card);
       }
       const result = await this.deps.sendSms(entry.phones[0]!, contactText(contact));
       if (result.ok) return { ok: true };

@@ -45,10 +45,11 @@ export function teamsSender(deps: {
   now: () => number;
 }): TeamsSender {
   return async (target, card) => {
+    const member = { id: target.userId ?? target.aadObjectId, name: '', aadObjectId: target.aadObjectId };
     const parameters = {
       isGroup: false,
       bot: { id: deps.appId ? `28:${deps.appId}` : 'bot', name: 'bot' },
-      members: [{ id: target.aadObjectId, name: '' }],
+      members: [member],
       tenantId: target.tenantId,
       channelData: { tenant: { id: target.tenantId } },
     } as ConversationParameters;
@@ -60,7 +61,8 @@ export function teamsSender(deps: {
         'https://api.botframework.com',
         parameters,
         async (context) => {
-          await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card.card)] });
+          // Addressed to the person (botbuilder's reference for a new chat has no user; Agents Playground needs one).
+          await context.sendActivity({ type: 'message', recipient: member, attachments: [CardFactory.adaptiveCard(card.card)] });
         },
       );
       return { ok: true };
