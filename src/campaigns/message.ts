@@ -64,7 +64,7 @@ export function contactCard(cards: CardRenderer, contact: ContactView, nonce: st
 export function contactText(contact: ContactView): string {
   const v = view(contact);
   const tail = v.required ? v.requiredText : `Due ${v.deadlineText}.`;
-  return `${v.orgName}: ${v.heading}. ${tail} Open the ${v.orgName} security assistant in Teams, or reply MENU. Reply STOP to opt out.`;
+  return `${v.orgName}: ${v.heading} (${contact.campaign.spec.name}). ${tail} Open the ${v.orgName} security assistant in Teams, or reply MENU. Reply STOP to opt out.`;
 }
 
 /** The next method to set up, named for a sentence. */
