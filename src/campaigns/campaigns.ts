@@ -77,6 +77,8 @@ export class Campaigns {
   readonly book: CampaignBook;
   private readonly profiles: Profiles;
   private readonly queue: SendQueue;
+  /** Directory UPNs by Entra object id, made on first use. */
+  private byObjectId?: Map<string, string>;
 
   constructor(private readonly deps: CampaignsDeps) {
     this.book = new CampaignBook(deps.store, deps.clock, deps.random);
@@ -155,8 +157,11 @@ export class Campaigns {
     return this.queue.work();
   }
 
-  /** A click on a campaign card, by the turn's person. */
+  /** A click on a campaign card, by the turn's person (known to the directory by their UPN, else by their Entra object id). */
   answerCard(submit: CampaignSubmit, profile: SecurityInfoProfile, via: string): Promise<CardAnswer> {
+    const objectId = profile.userId.startsWith('aad:') ? profile.userId.slice(4).toLowerCase() : undefined;
+    this.byObjectId ??= new Map(this.deps.directory.all().flatMap((e) => (e.aadObjectId ? [[e.aadObjectId, e.upn] as const] : [])));
+    const upn = this.deps.directory.find(profile.upn)?.upn ?? (objectId && this.byObjectId.get(objectId)) ?? profile.upn;
     return answerCampaignCard(
       {
         book: this.book,
@@ -165,7 +170,7 @@ export class Campaigns {
         timeZoneOf: (upn) => this.deps.directory.find(upn)?.timeZone,
       },
       submit,
-      profile,
+      { ...profile, upn },
       via,
     );
   }
