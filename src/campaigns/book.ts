@@ -89,14 +89,15 @@ export class CampaignBook {
   }
 
   /**
-   * Claims contact `step` of a person: true for the one caller, on any
+   * Claims contact `step` of a person until `until`: true for the one caller, on any
    * instance, that created the claim. A claim is never taken back once the
    * message may have gone out; only a send refused before anything went
    * (429, 5xx) releases it.
    */
-  async claimStep(campaignId: string, upn: string, step: number): Promise<boolean> {
+  async claimStep(campaignId: string, upn: string, step: number, until: number): Promise<boolean> {
     try {
-      await this.store.put('outreach', stepId(campaignId, upn, step), { at: this.clock.now() }, { ifNoneMatch: '*' });
+      // Kept until `until` (after the deadline): past it nothing is sent, so the claim has nothing left to guard.
+      await this.store.put('outreach', stepId(campaignId, upn, step), { at: this.clock.now() }, { ifNoneMatch: '*', expiresAt: until });
       return true;
     } catch (err) {
       if (err instanceof PreconditionFailedError) return false;

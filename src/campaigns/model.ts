@@ -7,28 +7,35 @@ import { METHOD_KINDS, type MethodKind } from '../verification/policy';
  */
 
 const HOUR_MINUTE = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/**
+ * Typed before measured: zod runs a length check even on a value of the wrong
+ * type, and a JSON `{ "length": { "toString": null } }` makes it throw.
+ */
+const text = (max: number) => z.string().pipe(z.string().trim().min(1).max(max));
+function list<T extends z.ZodType>(item: T, max: number, min = 0) {
+  return z.array(item).superRefine((value, ctx) => {
+    if (!Array.isArray(value)) return;
+    if (value.length < min) ctx.addIssue({ code: 'custom', message: min === 1 ? 'must not be empty' : `must hold at least ${min}` });
+    if (value.length > max) ctx.addIssue({ code: 'custom', message: `must hold at most ${max}` });
+  });
+}
 const isoInstant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date and time, like 2026-12-01T09:00:00Z' });
 
 export const campaignSpecSchema = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    roles: z.array(z.string().trim().min(1).max(40)).max(50).default([]),
-    groups: z.array(z.string().trim().min(1).max(120)).max(200).default([]),
-    exclude: z.array(z.string().trim().toLowerCase().pipe(z.email())).max(10_000).default([]),
-    methods: z
-      .array(z.enum(METHOD_KINDS, { message: `must be among ${METHOD_KINDS.join(', ')}` }))
-      .min(1)
-      .max(METHOD_KINDS.length),
+    name: text(120),
+    roles: list(text(40), 50).default([]),
+    groups: list(text(120), 200).default([]),
+    exclude: list(z.string().trim().toLowerCase().pipe(z.email()), 10_000).default([]),
+    methods: list(z.enum(METHOD_KINDS, { message: `must be among ${METHOD_KINDS.join(', ')}` }), METHOD_KINDS.length, 1),
     startsAt: isoInstant,
     deadline: isoInstant,
     /** Days a "Not now" puts the next contact off (0–14, as Entra's snooze). */
     snoozeDays: z.number().int().min(0).max(14).default(1),
     /** How many "Not now" a person has (as Entra's limited snoozes); after the last, the next contact says it is required. */
     maxSnoozes: z.number().int().min(0).max(10).default(3),
-    channels: z
-      .array(z.enum(['teams', 'sms'], { message: 'must be "teams" or "sms"' }))
-      .min(1)
-      .default(['teams']),
+    channels: list(z.enum(['teams', 'sms'], { message: 'must be "teams" or "sms"' }), 2, 1).default(['teams']),
     /** No contact between these local times, in the person's time zone (else `timeZone`). */
     quietHours: z
       .object({ from: z.string().regex(HOUR_MINUTE, 'must be HH:MM'), to: z.string().regex(HOUR_MINUTE, 'must be HH:MM') })

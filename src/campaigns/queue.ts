@@ -38,6 +38,8 @@ export interface QueueDeps {
 export const MAX_FAILURES = 5;
 /** How long after a failed send the next try comes, by failures so far. */
 const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+/** How long after the deadline a contact's claim is kept. */
+const CLAIM_KEPT_MS = 24 * 60 * 60 * 1000;
 /** Contacts in flight at once on one instance. */
 const CONCURRENCY = 8;
 
@@ -132,7 +134,7 @@ export class SendQueue {
       return 'skipped';
     }
     // One message per person per step: whoever creates the claim sends; anyone else has nothing to do.
-    if (!(await book.claimStep(campaign.id, record.upn, step))) return 'skipped';
+    if (!(await book.claimStep(campaign.id, record.upn, step, Date.parse(campaign.spec.deadline) + CLAIM_KEPT_MS))) return 'skipped';
     // Then room on the channel (claimed first, so instances racing for one person spend no send on them).
     if (full.has(channel) || ((await book.heldUntil(channel)) ?? 0) > now || !(await book.takeSend(channel, this.deps.rates[channel]))) {
       full.add(channel);

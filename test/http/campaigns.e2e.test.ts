@@ -44,6 +44,9 @@ describe('a registration campaign, from the admin API to the people it reaches i
       [{ channels: ['fax'] }, 'channels.0'],
       [{ roles: ['astronaut'] }, 'roles'],
       [{ unexpected: true }, 'body'],
+      // Typed before measured: a "length" that cannot be compared is a wrong type, not a crash.
+      [{ name: { length: { toString: null, valueOf: null } } }, 'name'],
+      [{ roles: { length: { toString: null } } }, 'roles'],
     ];
     for (const [change, field] of cases) {
       const response = await api.start(campaignBody(change));
