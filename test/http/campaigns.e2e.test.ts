@@ -227,6 +227,11 @@ describe('a registration campaign, from the admin API to the people it reaches i
     for (const [status, count] of Object.entries(summary.json.people.byStatus))
       expect(statuses.filter((s) => s === status)).toHaveLength(count as number);
     for (const person of PEOPLE) for (const phone of person.phones) expect(csv.text).not.toContain(phone.slice(2));
+    // Everyone's registration in one file: each read is in the audit log.
+    const reads = await api.call('GET', '/api/admin/audit?user=report:registration');
+    expect(reads.json.events).toEqual([
+      expect.objectContaining({ event: 'admin.action', userId: 'admin api key', detail: 'registration report read by admin api key' }),
+    ]);
   });
 
   it('`npm run campaign -- start --file` starts one from YAML through the same API, and names a mistake in the file', async () => {
