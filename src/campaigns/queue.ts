@@ -38,6 +38,8 @@ export interface QueueDeps {
 export const MAX_FAILURES = 5;
 /** How long after a failed send the next try comes, by failures so far. */
 const RETRY_DELAYS_MS = [60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+/** The longest a running campaign's records go unread by an instance when nothing is due. */
+const MAX_LOOK_AHEAD_MS = 5 * 60_000;
 /** How long after the deadline a contact's claim is kept. */
 const CLAIM_KEPT_MS = 24 * 60 * 60 * 1000;
 /** Contacts in flight at once on one instance. */
@@ -61,6 +63,13 @@ type Contacted = 'sent' | 'deferred' | 'skipped';
  * themselves, so a restart carries on where the store is.
  */
 export class SendQueue {
+  /**
+   * When each campaign has something due at the earliest, as this instance last
+   * read it: a lower bound (every change moves a contact later, never earlier),
+   * so until then its records are not read again.
+   */
+  private readonly nextLook = new Map<string, number>();
+
   constructor(private readonly deps: QueueDeps) {}
 
   async work(): Promise<QueuePass> {
@@ -68,10 +77,14 @@ export class SendQueue {
     let sent = 0;
     let deferred = 0;
     for (const campaign of await this.deps.book.list()) {
-      if (campaignState(campaign, now) !== 'running') continue;
-      const due = (await this.deps.book.records(campaign.id))
-        .filter((r) => r.nextAt !== undefined && r.nextAt <= now && r.completedAt === undefined && r.unreachableAt === undefined)
-        .sort((a, b) => a.nextAt! - b.nextAt! || a.order - b.order);
+      if (campaignState(campaign, now) !== 'running' || (this.nextLook.get(campaign.id) ?? 0) > now) continue;
+      const waiting = (await this.deps.book.records(campaign.id)).filter(
+        (r) => r.nextAt !== undefined && r.completedAt === undefined && r.unreachableAt === undefined,
+      );
+      const due = waiting.filter((r) => r.nextAt! <= now).sort((a, b) => a.nextAt! - b.nextAt! || a.order - b.order);
+      // Nothing due: look again at the first due time (and at least every few minutes); anything due: at the next pass.
+      const first = Math.min(...waiting.map((r) => r.nextAt!), now + MAX_LOOK_AHEAD_MS);
+      this.nextLook.set(campaign.id, due.length > 0 ? 0 : first);
       /** Channels out of budget or held for this pass. */
       const full = new Set<Channel>();
       let next = 0;
