@@ -20,12 +20,24 @@ function sameKey(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+/**
+ * Who makes an admin request: the admin API key's holder for a valid
+ * `Authorization: Bearer <key>`, else undefined. Every admin route is guarded
+ * by this (a signed-in session may be added beside it).
+ */
+export type Authorise = (req: Request) => string | undefined;
+
+export function bearerGuard(apiKey: string): Authorise {
+  return (req) => {
+    const [scheme, key] = (req.header('authorization') ?? '').split(' ');
+    return scheme === 'Bearer' && key && sameKey(key, apiKey) ? ADMIN : undefined;
+  };
+}
+
 /** Admin routes, only when ADMIN_API_KEY is set: `Authorization: Bearer <key>`. */
 export function registerAdminRoutes(server: Server, deps: AdminRoutesDeps): void {
-  const authorised = (req: Request) => {
-    const [scheme, key] = (req.header('authorization') ?? '').split(' ');
-    return scheme === 'Bearer' && !!key && sameKey(key, deps.apiKey);
-  };
+  const guard = bearerGuard(deps.apiKey);
+  const authorised = (req: Request) => guard(req) !== undefined;
 
   server.get('/api/admin/audit', async (req, res) => {
     if (!authorised(req)) {

@@ -1,13 +1,16 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify, { type Request, type RequestHandler } from 'restify';
 import type { CallResults } from '../bot/callResults';
+import type { Campaigns } from '../campaigns/campaigns';
 import type { Logger } from '../kit/log';
 import type { QrLinks } from '../presentation/qrLinks';
 import type { StoreAuditLog } from '../storage/auditStore';
 import type { StoreMetering } from '../storage/metering';
 import type { Clock } from '../verification/ports';
 import { activityShape } from './activityShape';
-import { registerAdminRoutes } from './adminRoutes';
+import { registerCampaignRoutes } from './admin/campaignRoutes';
+import { registerReportRoutes } from './admin/reportRoutes';
+import { bearerGuard, registerAdminRoutes } from './adminRoutes';
 import type { Lifecycle } from './lifecycle';
 import { registerQrRoute } from './qrRoute';
 import { registerSmsRoutes, type TwilioSmsAdapter } from './twilioSms';
@@ -27,8 +30,8 @@ export interface ServerDeps {
   readonly twilioAuthToken?: string;
   /** Local mode: the dev routes (text the bot, answer a call) exist, unless Twilio is configured. */
   readonly localMode: boolean;
-  /** The audit log route, when ADMIN_API_KEY is set. */
-  readonly admin?: { readonly apiKey: string; readonly audit: StoreAuditLog; readonly clock: Clock };
+  /** The audit log route, when ADMIN_API_KEY is set; with campaigns, their routes and the reports (docs/campaigns.md). */
+  readonly admin?: { readonly apiKey: string; readonly audit: StoreAuditLog; readonly clock: Clock; readonly campaigns?: Campaigns };
   /** QR_IMAGE_MODE=url: the route that serves each QR image once. */
   readonly qrLinks?: QrLinks;
   /** Probes, requests in flight, and draining at shutdown. */
@@ -52,6 +55,7 @@ const BODY_TYPES: Readonly<Record<string, string>> = {
   '/api/voice/:token/status': FORM_TYPE,
   '/api/dev/sms': JSON_TYPE,
   '/api/dev/calls/:token/answer': JSON_TYPE,
+  '/api/admin/campaigns': JSON_TYPE,
 };
 
 function hasBody(req: Request): boolean {
@@ -115,7 +119,15 @@ export function createServer(deps: ServerDeps): restify.Server {
   const webhooks = { log, publicBaseUrl: deps.publicBaseUrl, twilioAuthToken: deps.twilioAuthToken };
   registerVoiceRoutes(server, { ...webhooks, calls: deps.calls, devAnswerRoute: deps.localMode });
   registerSmsRoutes(server, { ...webhooks, adapter: deps.smsAdapter, bot, devRoute: deps.localMode });
-  if (deps.admin) registerAdminRoutes(server, { ...deps.admin, log });
+  if (deps.admin) {
+    registerAdminRoutes(server, { ...deps.admin, log });
+    const { campaigns, audit, clock } = deps.admin;
+    if (campaigns) {
+      const authorise = bearerGuard(deps.admin.apiKey);
+      registerCampaignRoutes(server, { campaigns, authorise, log });
+      registerReportRoutes(server, { campaigns, authorise, log, audit, clock });
+    }
+  }
   if (deps.qrLinks) registerQrRoute(server, deps.qrLinks);
 
   server.on('restifyError', (req, _res, err, callback) => {

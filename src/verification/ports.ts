@@ -111,7 +111,13 @@ export interface AuditEvent {
     | 'accessPass.redeemed'
     | 'accessPass.withdrawn'
     | 'escalation'
-    | 'admin.action';
+    | 'admin.action'
+    | 'campaign.started'
+    | 'campaign.paused'
+    | 'campaign.resumed'
+    | 'campaign.stopped'
+    | 'campaign.opened'
+    | 'campaign.snoozed';
   readonly result: 'success' | 'failure';
   /** The channel or route it happened through: msteams, sms, voice, helpdesk, admin... */
   readonly via: string;
