@@ -5,7 +5,7 @@
  *   index.ts and the other files at the top of src/, cli/  the composition root and its helpers
  *   channels/                                              HTTP edge: routes, adapters, webhooks
  *   bot/                                                   the turn: identity, gates, ActivityHandler
- *   dialogs/  helpdesk/                                    flows
+ *   dialogs/  helpdesk/  campaigns/                        flows, and registration campaigns
  *   conversation/                                          words people say
  *   presentation/                                          cards, labels, notices, QR, texts
  *   state/                                                 the person document, the directory
@@ -17,7 +17,7 @@
 const layers = [
   ['channels'],
   ['bot'],
-  ['dialogs', 'helpdesk'],
+  ['dialogs', 'helpdesk', 'campaigns'],
   ['conversation'],
   ['presentation'],
   ['state'],

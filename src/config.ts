@@ -145,6 +145,18 @@ export const settings = {
     doc: 'App role (`roles` claim) that makes someone an admin of the dashboard',
   },
   ADMIN_GROUP: { schema: optional, doc: 'Object id of a group (`groups` claim) whose members are admins too; empty = by app role only' },
+  TEAMS_SERVICE_URL: {
+    schema: url,
+    doc: "Bot Connector service URL for campaigns' proactive 1:1 Teams chats (e.g. `https://smba.trafficmanager.net/emea/`); empty = campaigns reach nobody by Teams",
+  },
+  CAMPAIGN_TEAMS_PER_SECOND: {
+    schema: z.coerce.number().int().min(1).max(50).default(10),
+    doc: "Campaign Teams messages per second, all instances together (under the connector's limits)",
+  },
+  CAMPAIGN_SMS_PER_SECOND: {
+    schema: z.coerce.number().int().min(1).max(100).default(1),
+    doc: 'Campaign texts per second, all instances together (Twilio: 1 for a long code, more for a toll-free or short code)',
+  },
   QR_IMAGE_MODE: {
     schema: z.enum(['datauri', 'url']).default('datauri'),
     doc: '`datauri` (the QR PNG inside the card) or `url` (served by the bot at a single-use, 10-minute, unguessable URL)',
@@ -226,6 +238,8 @@ export interface Config {
     readonly role: string;
     readonly group?: string;
   };
+  /** Registration campaigns: where Teams chats are opened, and how fast messages go (docs/campaigns.md). */
+  readonly campaigns: { readonly teamsServiceUrl?: string; readonly teamsPerSecond: number; readonly smsPerSecond: number };
   readonly helpDesk: {
     readonly contact: string;
     /** Absent: tickets are kept (and sent to the webhook) but posted to no channel. */
@@ -326,6 +340,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtp: s.SMTP_URL && s.MAIL_FROM ? { url: s.SMTP_URL, from: s.MAIL_FROM } : undefined,
     adminApiKey: s.ADMIN_API_KEY,
     adminSignIn: adminSignIn(s, localMode, publicBaseUrl),
+    campaigns: {
+      teamsServiceUrl: s.TEAMS_SERVICE_URL?.replace(/\/+$/, ''),
+      teamsPerSecond: s.CAMPAIGN_TEAMS_PER_SECOND,
+      smsPerSecond: s.CAMPAIGN_SMS_PER_SECOND,
+    },
     helpDesk: {
       contact: s.HELPDESK_CONTACT,
       channel:

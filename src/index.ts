@@ -1,13 +1,18 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { CloudAdapter } from 'botbuilder';
 import { CallResults } from './bot/callResults';
 import { EnrollmentBot } from './bot/enrollmentBot';
 import { replayed } from './bot/replayedPorts';
 import { SmsGate } from './bot/smsGate';
 import { TurnGate } from './bot/turnGate';
+import { Campaigns } from './campaigns/campaigns';
+import type { TeamsSender } from './campaigns/ports';
+import type { SendRates } from './campaigns/queue';
 import { EntraSignIn } from './channels/admin';
 import { Lifecycle } from './channels/lifecycle';
+import { teamsSender } from './channels/proactiveTeams';
 import { createServer, type ServerDeps } from './channels/server';
 import { type Config, checkStartable, HELPDESK_DEFAULTS, LOOPBACK, loadConfig, TURN_DEFAULTS } from './config';
 import { sharedClassifier } from './conversation/nlu';
@@ -23,7 +28,7 @@ import { CardRenderer } from './presentation/cards';
 import { ChannelPresenter } from './presentation/channelPresenter';
 import { qrPngDataUri } from './presentation/qr';
 import { QrLinks } from './presentation/qrLinks';
-import { encryptionKeys, Owned, openAdapters, openSenders, openStore } from './startup';
+import { botAuthentication, encryptionKeys, Owned, openAdapters, openSenders, openStore } from './startup';
 import { Directory, loadDirectory, SAMPLE_DIRECTORY } from './state/directory';
 import { PersonState } from './state/personState';
 import { Aliases } from './storage/aliases';
@@ -44,6 +49,8 @@ export interface App {
   readonly log: Logger;
   /** Reposts the tickets nobody claimed, and takes spent passes out of agents' chats (a timer calls both every minute; tests call them with a frozen clock). */
   readonly helpDesk: Pick<HelpDesk, 'repostStale' | 'retireSpentPasses'>;
+  /** Registration campaigns: one pass of the send queue (a timer calls it every few seconds; tests call it with a frozen clock). */
+  readonly campaigns: Pick<Campaigns, 'work'>;
   /** Stops everything the app started: its timers, its server, its store. */
   close(): Promise<void>;
 }
@@ -56,6 +63,8 @@ export interface AppOverrides {
   readonly cosmosAgent?: HttpsAgent;
   /** Counts the store operations of each turn (the benchmark reads them from its own). */
   readonly metering?: StoreMetering;
+  /** How often the campaign send queue is worked; 0: never by itself (tests call `campaigns.work()` with their clock). */
+  readonly campaignQueueMs?: number;
 }
 
 /** What the services are made of. */
@@ -91,7 +100,14 @@ export interface BotParts extends ServiceParts {
   readonly appId?: string;
   /** Turns at once on this instance, and how long others wait (default: the settings' defaults). */
   readonly turns?: Config['turns'];
+  /** Registration campaigns: proactive Teams chats (absent: nobody is reached by Teams) and send rates. */
+  readonly campaigns?: { readonly teams?: TeamsSender; readonly rates: SendRates };
 }
+
+/** Campaign send rates when none are configured (config.ts has the settings' defaults). */
+const CAMPAIGN_RATES: SendRates = { teams: 10, sms: 1 };
+/** How often the campaign send queue is worked. */
+const CAMPAIGN_TICK_MS = 5_000;
 
 /** How long a stop waits for the requests in flight (App Service gives a stopping instance 30 s). */
 const DRAIN_MS = 10_000;
@@ -128,8 +144,9 @@ export function composeBot(parts: BotParts, services = composeServices(parts)) {
   const turns = parts.turns ?? TURN_DEFAULTS;
   const presenter = new ChannelPresenter(log);
   const cards = new CardRenderer();
+  const tickets = new TicketBook(parts.store, clock, random);
   const helpDesk = new HelpDesk({
-    tickets: new TicketBook(parts.store, clock, random),
+    tickets,
     state,
     service,
     cards,
@@ -166,6 +183,26 @@ export function composeBot(parts: BotParts, services = composeServices(parts)) {
     note: (context, from, text) => state.note(context, { at: clock.now(), from, text }),
     escalate: (context, reason) => helpDesk.escalate(context, reason),
   });
+  const campaigns = new Campaigns({
+    store: parts.store,
+    aliases,
+    directory,
+    policy,
+    cards,
+    clock,
+    random,
+    log,
+    audit,
+    orgName,
+    rates: parts.campaigns?.rates ?? CAMPAIGN_RATES,
+    teams: parts.campaigns?.teams,
+    sendSms: (to, body) => services.sender.sendSms(to, body),
+    defaultTenantId: parts.allowedTenantId,
+    tickets: async () => {
+      const recent = await tickets.recent();
+      return { open: recent.filter((t) => t.state === 'open').length, claimed: recent.filter((t) => t.state === 'claimed').length };
+    },
+  });
   const bot = new EnrollmentBot({
     state,
     dialogs,
@@ -181,8 +218,9 @@ export function composeBot(parts: BotParts, services = composeServices(parts)) {
     isLocked: (profile) => !!service.lockStatus(profile),
     clock,
     gate: new TurnGate(turns.atOnce, turns.queueSeconds * 1000),
+    campaigns,
   });
-  return { ...services, bot, helpDesk };
+  return { ...services, bot, helpDesk, campaigns };
 }
 
 /**
@@ -217,8 +255,19 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     // Channels' adapters, and how the bot reaches a conversation by itself.
     const { adapter, smsAdapter, reach, reachPrivately } = openAdapters(config, services.sender, log, random);
 
+    // Campaigns' proactive Teams chats: an adapter whose clients leave each 429 and its Retry-After to the send queue.
+    const campaignTeams = config.campaigns.teamsServiceUrl
+      ? teamsSender({
+          adapter: new CloudAdapter(botAuthentication(config, undefined, false)),
+          appId: config.bot.appId ?? '',
+          serviceUrl: config.campaigns.teamsServiceUrl,
+          log,
+          now: () => clock.now(),
+        })
+      : undefined;
+
     // Dialogs and the bot.
-    const { bot, helpDesk, audit, state, service } = composeBot(
+    const { bot, helpDesk, audit, state, service, campaigns } = composeBot(
       {
         store,
         clock,
@@ -239,9 +288,27 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
         reachPrivately,
         appId: config.bot.appId,
         turns: config.turns,
+        campaigns: {
+          teams: campaignTeams,
+          rates: { teams: config.campaigns.teamsPerSecond, sms: config.campaigns.smsPerSecond },
+        },
       },
       services,
     );
+    // One pass at a time on this instance (other instances share the work through the store's claims); a stop waits for it.
+    let pass: Promise<unknown> | undefined;
+    const queueMs = overrides.campaignQueueMs ?? CAMPAIGN_TICK_MS;
+    if (queueMs > 0) {
+      owned.every(queueMs, () => {
+        pass ??= campaigns
+          .work()
+          .catch((err) => log.error({ err }, 'could not work the campaign send queue'))
+          .finally(() => {
+            pass = undefined;
+          });
+      });
+    }
+    owned.add(() => pass);
     if (config.helpDesk.channel || config.helpDesk.webhookUrl) {
       owned.every(60_000, () => {
         helpDesk.repostStale().catch((err) => log.error({ err }, 'could not repost unclaimed tickets'));
@@ -264,7 +331,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       publicBaseUrl: config.publicBaseUrl,
       twilioAuthToken: config.twilio?.authToken,
       localMode: config.localMode,
-      admin: adminDeps(config, keys[0]!.key, audit, clock),
+      admin: adminDeps(config, keys[0]!.key, audit, clock, campaigns),
       qrLinks,
     });
     await new Promise<void>((resolve, reject) => {
@@ -294,7 +361,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       { host: address.address, port: address.port, dataDir: config.dataDir, store: config.store },
       'security info assistant listening',
     );
-    return { url, address, log, helpDesk, close: () => owned.closeAll() };
+    return { url, address, log, helpDesk, campaigns, close: () => owned.closeAll() };
   } catch (err) {
     await owned.closeAll();
     throw err;
@@ -305,7 +372,13 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 const ADMIN_ASSETS = path.join(__dirname, '..', 'dist', 'web', 'admin');
 
 /** The admin routes and dashboard (docs/admin.md), when a key or Entra ID sign-in is set. */
-function adminDeps(config: Config, rootKey: Buffer, audit: StoreAuditLog, clock: Clock): ServerDeps['admin'] {
+function adminDeps(
+  config: Config,
+  rootKey: Buffer,
+  audit: StoreAuditLog,
+  clock: Clock,
+  campaigns: Campaigns,
+): ServerDeps['admin'] {
   const signIn = config.adminSignIn;
   if (!config.adminApiKey && !signIn) return undefined;
   const loopback = (url: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
@@ -319,6 +392,7 @@ function adminDeps(config: Config, rootKey: Buffer, audit: StoreAuditLog, clock:
     assetsDir: ADMIN_ASSETS,
     audit,
     clock,
+    campaigns,
   };
 }
 

@@ -111,7 +111,7 @@ export function openSenders(config: Config, clock: Clock, log: Logger): { sender
  * every request to a channel bounded in time (a channel that hangs must not
  * hang the turn).
  */
-export function botAuthentication(config: Pick<Config, 'bot'>, timeouts?: ConnectorTimeouts) {
+export function botAuthentication(config: Pick<Config, 'bot'>, timeouts?: ConnectorTimeouts, retries = true) {
   return new ReusedClientsAuthentication(
     new ConfigurationBotFrameworkAuthentication({
       MicrosoftAppId: config.bot.appId,
@@ -120,6 +120,7 @@ export function botAuthentication(config: Pick<Config, 'bot'>, timeouts?: Connec
       MicrosoftAppTenantId: config.bot.tenantId,
     }),
     timeouts,
+    retries,
   );
 }
 

@@ -1,5 +1,6 @@
 import { type Activity, ActivityHandler, ActivityTypes, type InvokeResponse, TurnContext } from 'botbuilder';
 import { DialogSet, type DialogStateManagerConfiguration } from 'botbuilder-dialogs';
+import { type CampaignSubmit, type CardAnswer, campaignSubmitOf } from '../campaigns/cardActions';
 import { REPEATED_DELIVERY } from '../dialogs/deps';
 import { MainDialogs } from '../dialogs/mainDialog';
 import type { HelpDesk } from '../helpdesk/helpDesk';
@@ -53,6 +54,10 @@ export interface EnrollmentBotDeps {
   readonly clock: Clock;
   /** How many turns run at once on this instance, and how long the others wait. */
   readonly gate: TurnGate;
+  /** Clicks on registration campaign cards (docs/campaigns.md); absent, such a click is an old card. */
+  readonly campaigns?: {
+    answerCard(submit: CampaignSubmit, profile: SecurityInfoProfile, via: string, language: Language): Promise<CardAnswer>;
+  };
 }
 
 /** The directory's description of a person met by SMS, for their new profile. */
@@ -88,6 +93,12 @@ export class EnrollmentBot extends ActivityHandler {
       }
       await this.ensureProfile(context);
       const doc = this.deps.state.get(context);
+      const campaignClick = this.deps.campaigns && campaignSubmitOf(context.activity.value);
+      if (campaignClick) {
+        await this.answerCampaign(context, campaignClick, doc.profile!);
+        await next();
+        return;
+      }
       // With an agent on the line, what the person writes is for the agent.
       const isCommand = (text: string) => this.deps.dialogs.interruptions.isCommand(text);
       if (!(await this.deps.helpDesk.relayFromPerson(context, doc, isCommand))) {
@@ -254,7 +265,19 @@ export class EnrollmentBot extends ActivityHandler {
     return doc.profile;
   }
 
-  private async runDialog(context: TurnContext, mode: 'continueOrBegin' | 'beginIfIdle' | 'continueIfActive'): Promise<void> {
+  /** A campaign card's click: its answer, then, for "Set it up now", the wizard at the method (whatever was running is left). */
+  private async answerCampaign(context: TurnContext, submit: CampaignSubmit, profile: SecurityInfoProfile): Promise<void> {
+    const answer = await this.deps.campaigns!.answerCard(submit, profile, context.activity.channelId, languageOf(context));
+    await context.sendActivity(answer.say);
+    if (answer.setUp) await this.runDialog(context, 'continueOrBegin', this.deps.dialogs.setUpAt(context, answer.setUp));
+  }
+
+  private async runDialog(
+    context: TurnContext,
+    mode: 'continueOrBegin' | 'beginIfIdle' | 'continueIfActive',
+    /** Begun instead, after whatever is running is cancelled. */
+    instead?: { readonly dialogId: string; readonly options?: object },
+  ): Promise<void> {
     // botbuilder-dialogs works out its memory scopes afresh every turn unless the turn already has them: they never change.
     if (this.memoryScopes) context.turnState.set(MEMORY_SCOPES_KEY, this.memoryScopes);
     const dialogs = this.deps.state.get(context).dialogs;
@@ -262,6 +285,11 @@ export class EnrollmentBot extends ActivityHandler {
     if (stored) dialogs[context.activity.channelId] = MainDialogs.upgrade(stored);
     const dc = await this.dialogs.createContext(context);
     this.memoryScopes ??= context.turnState.get(MEMORY_SCOPES_KEY);
+    if (instead) {
+      await dc.cancelAllDialogs();
+      await dc.beginDialog(instead.dialogId, instead.options);
+      return;
+    }
     if (mode === 'continueOrBegin' && (await this.deps.dialogs.interruptions.handle(dc))) return;
     if (dc.activeDialog) {
       if (mode !== 'beginIfIdle') await dc.continueDialog();

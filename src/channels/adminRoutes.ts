@@ -3,6 +3,7 @@ import type { Logger } from '../kit/log';
 import type { StoreAuditLog } from '../storage/auditStore';
 import type { Clock } from '../verification/ports';
 import type { Authorise } from './admin';
+import { guarded } from './admin/guard';
 
 export interface AdminRoutesDeps {
   /** The one guard of every admin route: the bearer key or a dashboard session (src/channels/admin/guard.ts). */
@@ -14,29 +15,26 @@ export interface AdminRoutesDeps {
 
 /** The audit log route: `Authorization: Bearer <ADMIN_API_KEY>`, or a signed-in admin. */
 export function registerAdminRoutes(server: Server, deps: AdminRoutesDeps): void {
-  server.get('/api/admin/audit', async (req, res) => {
-    const admin = deps.authorise(req);
-    if (!admin) {
-      deps.log.warn({ path: req.getPath() }, 'admin route without a valid key or session refused');
-      res.send(401, { error: 'sign in at /admin, or send a valid bearer key' });
-      return;
-    }
-    const user = typeof req.query?.user === 'string' ? req.query.user.trim() : '';
-    if (!user || user.length > 320) {
-      res.send(400, { error: 'give the person as ?user=<upn>' });
-      return;
-    }
-    const events = await deps.audit.forUser(user);
-    // Recorded before the answer: a read that cannot be audited is not answered.
-    await deps.audit.record({
-      at: deps.clock.now(),
-      userId: admin.name,
-      upn: user,
-      event: 'admin.action',
-      result: 'success',
-      via: 'admin',
-      detail: `audit log read by ${admin.name}`,
-    });
-    res.send(200, { user, events });
-  });
+  server.get(
+    '/api/admin/audit',
+    guarded(deps, async (req, res, who) => {
+      const user = typeof req.query?.user === 'string' ? req.query.user.trim() : '';
+      if (!user || user.length > 320) {
+        res.send(400, { error: 'give the person as ?user=<upn>' });
+        return;
+      }
+      const events = await deps.audit.forUser(user);
+      // Recorded before the answer: a read that cannot be audited is not answered.
+      await deps.audit.record({
+        at: deps.clock.now(),
+        userId: who,
+        upn: user,
+        event: 'admin.action',
+        result: 'success',
+        via: 'admin',
+        detail: `audit log read by ${who}`,
+      });
+      res.send(200, { user, events });
+    }),
+  );
 }

@@ -23,6 +23,9 @@ export const CONNECTOR_TIMEOUTS = { requestMs: 5_000, totalMs: 12_000 } as const
 
 export type ConnectorTimeouts = { readonly requestMs: number; readonly totalMs: number };
 
+/** The client's own retry policy (429 after Retry-After, 5xx with back-off), by its name in @azure/core-rest-pipeline. */
+const CLIENT_RETRIES = 'defaultRetryPolicy';
+
 /** The part of @azure/core-rest-pipeline's request that the bound sets. */
 interface PipelineRequest {
   timeout: number;
@@ -33,6 +36,7 @@ interface Pipeline {
     name: string;
     sendRequest(request: PipelineRequest, next: (request: PipelineRequest) => Promise<unknown>): Promise<unknown>;
   }): void;
+  removePolicy(options: { name: string }): unknown;
 }
 
 /**
@@ -41,9 +45,11 @@ interface Pipeline {
  * the client's own pipeline, ahead of its retry policy: each attempt has the
  * time-out, and all of them together the one deadline.
  */
-export function bounded<C>(client: C, timeouts: ConnectorTimeouts = CONNECTOR_TIMEOUTS): C {
+export function bounded<C>(client: C, timeouts: ConnectorTimeouts = CONNECTOR_TIMEOUTS, retries = true): C {
   const pipeline = (client as unknown as { client?: { pipeline?: Pipeline } }).client?.pipeline;
   if (!pipeline) throw new Error('the connector client has no request pipeline to bound (botbuilder changed?)');
+  // A caller with its own queue (campaigns) sees each 429 and its Retry-After instead of a client waiting on it.
+  if (!retries) pipeline.removePolicy({ name: CLIENT_RETRIES });
   pipeline.addPolicy({
     name: 'boundedTime',
     sendRequest: (request, next) => {
@@ -71,6 +77,8 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
     private readonly inner: BotFrameworkAuthentication,
     /** How long a request to a channel may take (tests shorten it). */
     private readonly timeouts: ConnectorTimeouts = CONNECTOR_TIMEOUTS,
+    /** Whether the clients retry by themselves (false: every 429 and 5xx reaches the caller). */
+    private readonly retries = true,
   ) {
     super();
   }
@@ -106,7 +114,7 @@ export class ReusedClientsAuthentication extends BotFrameworkAuthentication {
   }
 
   private reuse(claimsIdentity: ClaimsIdentity, factory: ConnectorFactory): ConnectorFactory {
-    return new KeptConnectors(this.connectors, appIdOf(claimsIdentity), factory, this.timeouts);
+    return new KeptConnectors(this.connectors, appIdOf(claimsIdentity), factory, this.timeouts, this.retries);
   }
 }
 
@@ -117,13 +125,14 @@ class KeptConnectors extends ConnectorFactory {
     private readonly appId: string,
     private readonly factory: ConnectorFactory,
     private readonly timeouts: ConnectorTimeouts,
+    private readonly retries: boolean,
   ) {
     super();
   }
 
   create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
     return this.kept.getOrAdd(`${this.appId}\u0000${serviceUrl}\u0000${audience ?? ''}`, async () =>
-      bounded(await this.factory.create(serviceUrl, audience), this.timeouts),
+      bounded(await this.factory.create(serviceUrl, audience), this.timeouts, this.retries),
     );
   }
 }

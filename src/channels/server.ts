@@ -1,12 +1,15 @@
 import type { CloudAdapter, TurnContext } from 'botbuilder';
 import restify, { type Request, type RequestHandler } from 'restify';
 import type { CallResults } from '../bot/callResults';
+import type { Campaigns } from '../campaigns/campaigns';
 import type { Logger } from '../kit/log';
 import type { QrLinks } from '../presentation/qrLinks';
 import type { StoreAuditLog } from '../storage/auditStore';
 import type { StoreMetering } from '../storage/metering';
 import { activityShape } from './activityShape';
 import { type AdminDeps, registerAdmin } from './admin';
+import { registerCampaignRoutes } from './admin/campaignRoutes';
+import { registerReportRoutes } from './admin/reportRoutes';
 import { registerAdminRoutes } from './adminRoutes';
 import type { Lifecycle } from './lifecycle';
 import { registerQrRoute } from './qrRoute';
@@ -27,8 +30,8 @@ export interface ServerDeps {
   readonly twilioAuthToken?: string;
   /** Local mode: the dev routes (text the bot, answer a call) exist, unless Twilio is configured. */
   readonly localMode: boolean;
-  /** The admin routes and the dashboard, when ADMIN_API_KEY or Entra ID sign-in (ADMIN_OIDC_*) is set (docs/admin.md). */
-  readonly admin?: AdminDeps & { readonly audit: StoreAuditLog };
+  /** The admin routes and the dashboard, when ADMIN_API_KEY or Entra ID sign-in (ADMIN_OIDC_*) is set (docs/admin.md); with campaigns, their routes and the reports (docs/campaigns.md). */
+  readonly admin?: AdminDeps & { readonly audit: StoreAuditLog; readonly campaigns?: Campaigns };
   /** QR_IMAGE_MODE=url: the route that serves each QR image once. */
   readonly qrLinks?: QrLinks;
   /** Probes, requests in flight, and draining at shutdown. */
@@ -54,6 +57,7 @@ const BODY_TYPES: Readonly<Record<string, string>> = {
   '/api/dev/calls/:token/answer': JSON_TYPE,
   '/admin/login/key': FORM_TYPE,
   '/admin/logout': FORM_TYPE,
+  '/api/admin/campaigns': JSON_TYPE,
 };
 
 function hasBody(req: Request): boolean {
@@ -120,6 +124,11 @@ export function createServer(deps: ServerDeps): restify.Server {
   if (deps.admin) {
     const authorise = registerAdmin(server, { ...deps.admin, log });
     registerAdminRoutes(server, { ...deps.admin, authorise, log });
+    const { campaigns, audit, clock } = deps.admin;
+    if (campaigns) {
+      registerCampaignRoutes(server, { campaigns, authorise, log });
+      registerReportRoutes(server, { campaigns, authorise, log, audit, clock });
+    }
   }
   if (deps.qrLinks) registerQrRoute(server, deps.qrLinks);
 

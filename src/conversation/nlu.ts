@@ -270,13 +270,7 @@ export class IntentClassifier {
    * has, else Spanish for a letter only Spanish has, else nlp.js's guess.
    */
   languageOf(text: string): Language {
-    const words = wordsOf(text);
-    const [first, second] = LANGUAGES.map((language) => ({
-      language,
-      own: words.filter((w) => this.isOwnWord(language, w)).length,
-    })).sort((a, b) => b.own - a.own);
-    if (first && second && first.own > second.own) return first.language;
-    return SPANISH_LETTERS.test(text) ? 'es' : asLanguage(this.nlp.guessLanguage(text));
+    return this.plainLanguageOf(text) ?? asLanguage(this.nlp.guessLanguage(text));
   }
 
   /**

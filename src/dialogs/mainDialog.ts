@@ -2,11 +2,12 @@ import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogReason, type DialogState, type DialogTurnResult } from 'botbuilder-dialogs';
 import { Interruptions } from '../conversation/interruptions';
 import { type IntentClassifier, sharedClassifier } from '../conversation/nlu';
-import { Understanding } from '../conversation/understanding';
+import { type FirstReply, Understanding } from '../conversation/understanding';
 import { ACCESS_PASS, MANAGE, MENU } from '../conversation/words';
 import { t } from '../kit/texts';
 import { supportsCards } from '../presentation/channelPresenter';
 import { languageOf } from '../state/personState';
+import type { MethodKind } from '../verification/profile';
 import { ACCESS_PASS_DIALOG, AccessPassDialog } from './accessPassDialog';
 import { AuthenticatorAppDialog } from './authenticatorAppDialog';
 import { CardFlowDialog } from './cardFlowDialog';
@@ -97,6 +98,12 @@ export class MainDialogs {
     });
     // Where a screen does not take a typed text, what it means is read instead of "Sorry, I didn't get that".
     for (const dialog of this.all) if (dialog instanceof CardFlowDialog) dialog.understanding = this.interruptions;
+  }
+
+  /** The dialog that sets up `method` at once (a campaign's "Set it up now"), and its options; by text, the SMS menu. */
+  setUpAt(context: TurnContext, method: MethodKind): { readonly dialogId: string; readonly options?: FirstReply } {
+    if (!supportsCards(context.activity.channelId)) return { dialogId: SMS_DIALOG };
+    return { dialogId: WIZARD_DIALOG, options: { firstReply: { action: 'setUp', values: { method } } } };
   }
 
   /**

@@ -33,7 +33,14 @@ export class WizardDialog extends CardFlowDialog<WizardData> {
         card: 'moreInfoRequired',
         data: { orgName: this.deps.orgName, upn: verbatim(this.deps.profile(turn.context).upn), learnMoreUrl: LEARN_MORE_URL },
       }),
-      on: { next: (turn) => this.nextMethod(turn) },
+      on: {
+        next: (turn) => this.nextMethod(turn),
+        // A campaign's "Set it up now" (docs/campaigns.md): straight to its method, if the role lets the person add it.
+        setUp: (turn, reply) => {
+          const kind = this.deps.service.addableMethods(this.deps.profile(turn.context)).find((k) => k === reply.values.method);
+          return kind ? this.beginMethod(turn, kind) : this.nextMethod(turn);
+        },
+      },
     },
     [SCREEN.chooseMethod]: {
       show: (turn) => ({

@@ -27,7 +27,8 @@ export type CardName =
   | 'smsCode'
   | 'ticket'
   | 'enterPass'
-  | 'proveItsYou';
+  | 'proveItsYou'
+  | 'campaign';
 
 /** A choice a card offers, as text channels and typed replies see it. */
 export interface CardAction {

@@ -8,9 +8,11 @@
  * `state`: one document per person (profile + dialogs); `counters`: rate-limit
  * windows; `audit`: the audit log; `qr`: single-use QR image links;
  * `aliases`: who a phone number or UPN belongs to, and a number's STOP;
- * `tickets`: help-desk tickets.
+ * `tickets`: help-desk tickets; `campaigns`: registration campaigns;
+ * `outreach`: each targeted person's record in a campaign, and the send
+ * queue's steps and their send-once claims (docs/campaigns.md).
  */
-export const COLLECTIONS = ['state', 'counters', 'audit', 'qr', 'aliases', 'tickets'] as const;
+export const COLLECTIONS = ['state', 'counters', 'audit', 'qr', 'aliases', 'tickets', 'campaigns', 'outreach'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
 export interface StoredDocument<T> {

@@ -112,7 +112,13 @@ export interface AuditEvent {
     | 'accessPass.withdrawn'
     | 'escalation'
     | 'admin.action'
-    | 'admin.signin';
+    | 'admin.signin'
+    | 'campaign.started'
+    | 'campaign.paused'
+    | 'campaign.resumed'
+    | 'campaign.stopped'
+    | 'campaign.opened'
+    | 'campaign.snoozed';
   readonly result: 'success' | 'failure';
   /** The channel or route it happened through: msteams, sms, voice, helpdesk, admin... */
   readonly via: string;

@@ -44,6 +44,7 @@ const SHARES = {
   qrLinks: 4,
   adminRoute: 4,
   adminPages: 4,
+  campaignRoutes: 4,
   devRoutes: 6,
 } as const;
 

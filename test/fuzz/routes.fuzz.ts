@@ -6,7 +6,7 @@ import { FrozenClock } from '../support/clock';
 import { callTokenOf, lastTextedCode, readOutbox } from '../support/outbox';
 import { decodeQrPng } from '../support/qr';
 import { ErrorLog, expectAnswered, fuzz, RejectionWatch, SEED, seededRandom, trim } from './fuzzing';
-import { anyText, bytewise, headerValue, hugeString, junk, oddString } from './junk';
+import { anyKey, anyText, bytewise, headerValue, hugeString, junk, oddString } from './junk';
 import { enrollsNormally, Person, REQUEST_TIMEOUT_MS, teamsUser } from './person';
 
 const KEY = 'admin-key-for-the-fuzz-tests-0123456789';
@@ -193,6 +193,64 @@ describe('the QR image links, the admin route and the dev routes, sent generated
     );
   });
 
+  it('/api/admin/campaigns, /summary and the report: no server error; a bad body is a 400 naming its field; never an answer without the key', async () => {
+    const valid = {
+      name: 'Fuzzed',
+      roles: ['employee'],
+      methods: ['authenticatorApp'],
+      startsAt: '2026-12-01T09:00:00Z',
+      deadline: '2026-12-15T09:00:00Z',
+    };
+    const body = fc.oneof(
+      junk,
+      // A valid campaign with one field replaced by junk, or an extra one.
+      fc
+        .tuple(
+          fc.constantFrom(...Object.keys(valid), 'snoozeDays', 'maxSnoozes', 'channels', 'quietHours', 'groups', 'exclude', 'timeZone'),
+          junk,
+        )
+        .map(([field, value]) => ({ ...valid, [field]: value })),
+      fc.tuple(anyKey, junk).map(([field, value]) => ({ ...valid, [field]: value })),
+    );
+    const cases = fc.record({
+      keyed: fc.boolean(),
+      route: fc.oneof(
+        fc.constant({ method: 'POST', path: '/api/admin/campaigns' }),
+        fc.constant({ method: 'GET', path: '/api/admin/campaigns' }),
+        madeUpSegment.map((id) => ({ method: 'GET', path: `/api/admin/campaigns/${id}` })),
+        fc.tuple(madeUpSegment, fc.constantFrom('pause', 'resume', 'stop', 'explode', '')).map(([id, action]) => ({
+          method: 'POST',
+          path: `/api/admin/campaigns/${id}/${action}`,
+        })),
+        fc.array(fc.tuple(fc.constantFrom('role', 'group', 'method', 'method[]', '__proto__'), anyText), { maxLength: 3 }).map((query) => ({
+          method: 'GET',
+          path: `/api/admin/summary?${new URLSearchParams(query.map(([k, v]) => [k, v.slice(0, 2000)]))}`,
+        })),
+        fc.constant({ method: 'GET', path: '/api/admin/reports/registration.csv' }),
+      ),
+      body,
+    });
+    await fuzz(
+      'campaignRoutes',
+      cases,
+      async ({ keyed, route, body }) => {
+        const headers: Record<string, string> = keyed ? { authorization: `Bearer ${KEY}` } : {};
+        const withBody = route.method === 'POST' && route.path === '/api/admin/campaigns';
+        if (withBody) headers['content-type'] = 'application/json';
+        const response = await request(route.method, route.path, { headers, body: withBody ? JSON.stringify(body) : undefined });
+        expectAnswered(response.status, `${route.method} ${route.path}`);
+        // Without the key: refused (401), or turned away before any route runs (a huge URL: 431; an unknown route or verb).
+        if (!keyed && response.status < 300) throw new Error(`${route.method} ${route.path} without the key answered ${response.status}`);
+        if (keyed && withBody && response.status === 400) {
+          const answer = JSON.parse(response.bytes.toString('utf8')) as { error?: unknown; field?: unknown };
+          if (typeof answer.field !== 'string' || typeof answer.error !== 'string' || !answer.error.includes(answer.field))
+            throw new Error(`a 400 that names no field: ${response.bytes.toString('utf8').slice(0, 200)}`);
+        }
+      },
+      checks,
+    );
+  });
+
   it('/api/dev/sms and /api/dev/calls/:token/answer (local mode): no server error, no failed turn, no unhandled rejection; the heap stays bounded', async () => {
     const callTokens: string[] = [];
     const placeCall = async () => {
@@ -284,6 +342,8 @@ describe('the QR image links, the admin route and the dev routes, sent generated
       return ((JSON.parse(response.bytes.toString()) as { replies: string[] }).replies ?? []).join('\n');
     };
     await text('START');
+    // A generated text plainly in Spanish may have settled Sam's language: he names his, as anyone can.
+    await text('English');
     const menu = await text('menu');
     const option = /(\d+)\. Register this phone/.exec(menu)?.[1];
     if (!option) throw new Error(`Sam's menu:\n${menu}`);

@@ -1,21 +1,19 @@
 import fc from 'fast-check';
 import twilio from 'twilio';
 import { MAX_BODY_BYTES } from '../../src/channels/server';
-import { BotFixture } from '../support/botFixture';
+import type { BotFixture } from '../support/botFixture';
 import { FrozenClock } from '../support/clock';
-import { BOT_NUMBER, TwilioDouble, twilioSettings } from '../support/twilioDouble';
+import { HELP_DESK_CHANNEL, SAM as SAM_STUDENT, SMS_SID as SID, SmsBot, SMS_TOKEN as TOKEN } from '../support/smsBot';
+import { BOT_NUMBER, type TwilioDouble } from '../support/twilioDouble';
 import { ErrorLog, expectAnswered, fuzz, RejectionWatch, SEED, seededRandom, trim } from './fuzzing';
 import { anyText, bytewise, headerValue, hugeString, junk, oddString } from './junk';
 import { enrollsNormally, Person, REQUEST_TIMEOUT_MS, teamsUser } from './person';
 import { fitsOneSegment } from './segments';
 
-const SID = `AC${'5'.repeat(32)}`;
-const TOKEN = 'fuzz-auth-token';
 /** Sam Student: a phone on file in the sample directory, who registers it by text at the end. */
-const SAM = '+12015550142';
+const SAM = SAM_STUDENT.phone;
 /** Megan Bowen: a phone on file, who reaches the help desk by text while an agent writes to her. */
 const MEGAN = '+14255550101';
-const HELP_DESK_CHANNEL = '19:helpdesk@thread.tacv2';
 const AGENT = { id: '29:alex', name: 'Alex Agent', aadObjectId: 'agent-1' };
 
 /** What an agent may write: anything, and text without spaces to break at (a long link, Chinese, a run of emoji). */
@@ -87,6 +85,7 @@ function plainForm(fields: Array<[string, string]>): boolean {
 }
 
 describe("Twilio's webhooks, sent generated forms, signed and not", () => {
+  let sms: SmsBot;
   let bot: BotFixture;
   let double: TwilioDouble;
   let caller: Person;
@@ -99,24 +98,13 @@ describe("Twilio's webhooks, sent generated forms, signed and not", () => {
 
   beforeAll(async () => {
     rejections.start();
-    double = await new TwilioDouble().start();
-    bot = await BotFixture.start(
-      (connectorUrl) => ({
-        ...twilioSettings({ sid: SID, token: TOKEN }, double.url),
-        HELPDESK_CONTACT: '+1 425 555 0111',
-        HELPDESK_CHANNEL_ID: HELP_DESK_CHANNEL,
-        HELPDESK_SERVICE_URL: connectorUrl,
-        HELPDESK_AGENT_IDS: AGENT.aadObjectId,
-      }),
-      { clock, random: seededRandom(SEED), log: errors.logger },
-      { publicUrl: true },
-    );
+    sms = await SmsBot.start({ clock, random: seededRandom(SEED), log: errors.logger }, { agentIds: AGENT.aadObjectId });
+    ({ bot, double } = sms);
     caller = new Person(bot, teamsUser(bot, 0, 'caller'), '201 555 0177');
   });
   afterAll(async () => {
     rejections.stop();
-    await bot?.stop();
-    await double?.stop();
+    await sms?.stop();
   });
 
   /** Posts a form to a webhook path, signed as `how` says; returns the status (413 expected over the size limit). */

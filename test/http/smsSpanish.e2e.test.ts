@@ -1,82 +1,21 @@
-import twilio from 'twilio';
 import { smsLength } from '../../src/presentation/smsText';
-import { BotFixture } from '../support/botFixture';
 import { FrozenClock } from '../support/clock';
-import { BOT_NUMBER, TwilioDouble, twilioSettings } from '../support/twilioDouble';
-
-const SID = `AC${'3'.repeat(32)}`;
-const TOKEN = 'sms-auth-token';
-const SAM = { phone: '+12015550142', upn: 'sam.student@contoso.edu' }; // on file in the sample directory
-const HELP_DESK_CHANNEL = '19:helpdesk@thread.tacv2';
-
-/** The number to reply for a choice of a text menu. */
-function numberOf(menu: string, title: string): string {
-  const line = menu.split('\n').find((l) => l.endsWith(`. ${title}`));
-  if (!line) throw new Error(`no "${title}" in:\n${menu}`);
-  return line.split('.')[0]!;
-}
+import { numberOf, SAM, SmsBot } from '../support/smsBot';
+import type { TwilioDouble } from '../support/twilioDouble';
 
 describe('the assistant by SMS in Spanish (Twilio webhook, the real SDK against a local double)', () => {
-  let bot: BotFixture;
+  let sms: SmsBot;
   let double: TwilioDouble;
   const clock = new FrozenClock(Date.now());
 
   beforeAll(async () => {
-    double = await new TwilioDouble().start();
-    bot = await BotFixture.start(
-      (connectorUrl) => ({
-        ...twilioSettings({ sid: SID, token: TOKEN }, double.url),
-        HELPDESK_CONTACT: '+1 425 555 0111',
-        HELPDESK_CHANNEL_ID: HELP_DESK_CHANNEL,
-        HELPDESK_SERVICE_URL: connectorUrl,
-        HELPDESK_AGENT_IDS: 'agent-1',
-      }),
-      { clock },
-      { publicUrl: true },
-    );
+    sms = await SmsBot.start({ clock });
+    ({ double } = sms);
   });
-  afterAll(async () => {
-    await bot.stop();
-    await double.stop();
-  });
+  afterAll(() => sms.stop());
 
-  /** Texts the bot as Twilio delivers a text: a signed, form-encoded POST; returns the TwiML replies. */
-  async function text(from: string, body: string, options: { token?: string; signedFor?: string; sid?: string } = {}) {
-    const url = `${bot.publicBaseUrl}/api/sms`;
-    const params = {
-      MessageSid: options.sid ?? `SM${Math.random().toString(16).slice(2)}`,
-      AccountSid: SID,
-      From: from,
-      To: BOT_NUMBER,
-      Body: body,
-    };
-    const response = await fetch(`${bot.app.url}/api/sms`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilio.getExpectedTwilioSignature(options.token ?? TOKEN, options.signedFor ?? url, params),
-      },
-      body: new URLSearchParams(params).toString(),
-    });
-    const xml = await response.text();
-    const messages = [...xml.matchAll(/<Message>([\s\S]*?)<\/Message>/g)].map((m) =>
-      m[1]!
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&quot;/g, '"')
-        .replace(/&apos;/g, "'")
-        .replace(/&amp;/g, '&'),
-    );
-    return { status: response.status, messages, all: messages.join('\n') };
-  }
-
-  /** The code Twilio was last asked to text to `to`. */
-  function textedCode(to: string): string {
-    const sent = double.messages().filter((m) => m.form.To === to);
-    const match = /\b(\d{6})\b/.exec(sent.at(-1)?.form.Body ?? '');
-    if (!match) throw new Error(`no code texted to ${to}`);
-    return match[1]!;
-  }
+  const text = (...args: Parameters<SmsBot['text']>) => sms.text(...args);
+  const textedCode = (to: string) => sms.textedCode(to);
 
   it('a first text in Spanish: the menu, the code text and every reply are in Spanish, each in one GSM-7 segment', async () => {
     const menu = await text(SAM.phone, 'hola');

@@ -123,6 +123,17 @@ const samples: Record<CardName, object> = {
       { title: 'A Temporary Access Pass from the help desk', value: 'pass' },
     ],
   },
+  campaign: {
+    orgName: 'Contoso',
+    name: 'Authenticator for everyone',
+    methods: 'authenticator app',
+    methodsLabel: 'Authenticator app',
+    deadline: 'Friday 4 December, 17:00 (Europe/Paris)',
+    reminder: false,
+    required: false,
+    left: 2,
+    campaignId: 'cmp-1',
+  },
 };
 
 const renderer = new CardRenderer();

@@ -109,8 +109,8 @@ describe('local mode and the others', () => {
   it('close() stops everything the app started: its timers and its server', () =>
     withFrozenIntervals(async () => {
       const { app: started } = await start({ HELPDESK_WEBHOOK_URL: 'http://127.0.0.1:9/' });
-      // The store's hourly sweep, and the help desk's minute sweep.
-      expect(jest.getTimerCount()).toBe(2);
+      // The store's hourly sweep, the help desk's minute sweep, and the campaign send queue.
+      expect(jest.getTimerCount()).toBe(3);
       await started.close();
       app = undefined;
       expect(jest.getTimerCount()).toBe(0);
@@ -120,10 +120,11 @@ describe('local mode and the others', () => {
   it('a start that fails half-way (its port is taken) stops what it had started', () =>
     withFrozenIntervals(async () => {
       const { app: first } = await start({});
-      expect(jest.getTimerCount()).toBe(1);
+      // The store's hourly sweep and the campaign send queue.
+      expect(jest.getTimerCount()).toBe(2);
       const second = startApp(loadConfig({ PORT: String(first.address.port), DATA_DIR: dataDir }), { log: createLogger('silent') });
       await expect(second).rejects.toThrow(/EADDRINUSE/);
-      // Only the first app's store sweep is left.
-      expect(jest.getTimerCount()).toBe(1);
+      // Only the first app's are left.
+      expect(jest.getTimerCount()).toBe(2);
     }));
 });

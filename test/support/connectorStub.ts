@@ -18,9 +18,13 @@ export class ConnectorStub {
   readonly received: Partial<Activity>[] = [];
   readonly updates: Partial<Activity>[] = [];
   /** Conversations the bot opened (one-to-one chats), with their parameters. */
-  readonly created: Array<{ id: string; members: Array<{ id: string }> }> = [];
+  readonly created: Array<{ id: string; members: Array<{ id: string }>; tenantId?: string }> = [];
   /** Refuse to open conversations (as Teams does when the user has not installed the app). */
   refuseNewConversations = false;
+  /** Answers a request to open a conversation instead of opening it (a 429 with Retry-After, a 403 for one member...). */
+  answerNewConversation?: (members: string[]) => { status: number; headers?: Record<string, string> } | undefined;
+  /** Every request to open a conversation, answered or not: the member ids asked for. */
+  readonly conversationRequests: string[][] = [];
   private readonly server: http.Server;
   private members = new Map<string, TeamsMember>();
   private nextId = 1;
@@ -61,7 +65,15 @@ export class ConnectorStub {
       }
       if (req.method === 'POST' && url.pathname === '/v3/conversations') {
         if (this.refuseNewConversations) return reply(403, { error: { code: 'BotNotInConversationRoster' } });
-        const conversation = { id: `a:private-${this.nextId++}`, members: (JSON.parse(body).members ?? []) as Array<{ id: string }> };
+        const parsed = JSON.parse(body) as { members?: Array<{ id: string }>; tenantId?: string };
+        this.conversationRequests.push((parsed.members ?? []).map((m) => m.id));
+        const answer = this.answerNewConversation?.((parsed.members ?? []).map((m) => m.id));
+        if (answer) {
+          res.writeHead(answer.status, { 'content-type': 'application/json', ...answer.headers });
+          res.end(JSON.stringify({ error: { code: answer.status === 429 ? 'TooManyRequests' : 'Forbidden' } }));
+          return;
+        }
+        const conversation = { id: `a:private-${this.nextId++}`, members: parsed.members ?? [], tenantId: parsed.tenantId };
         this.created.push(conversation);
         return reply(201, { id: conversation.id });
       }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Request } from 'restify';
+import type { Request, Response } from 'restify';
+import type { Logger } from '../../kit/log';
 import type { AdminIdentity, Authorise } from './identity';
 import type { AdminSessions } from './sessions';
 
@@ -40,5 +41,25 @@ export function createAuthorise(deps: { apiKey?: string; sessions?: AdminSession
     if (!session) return undefined;
     if (!SAFE_METHODS.has(req.method ?? '') && !sameSecret(csrfOf(req), session.csrf)) return undefined;
     return { name: session.name, via: 'session' };
+  };
+}
+
+/**
+ * A route handler run only for an authorised request, with who made it (the
+ * name the audit records); anyone else gets 401. Every `/api/admin/*` route is
+ * wrapped in it.
+ */
+export function guarded(
+  deps: { readonly authorise: Authorise; readonly log: Logger },
+  handle: (req: Request, res: Response, who: string) => Promise<void>,
+) {
+  return async (req: Request, res: Response) => {
+    const admin = deps.authorise(req);
+    if (!admin) {
+      deps.log.warn({ path: req.getPath() }, 'admin route without a valid key or session refused');
+      res.send(401, { error: 'sign in at /admin, or send a valid bearer key' });
+      return;
+    }
+    await handle(req, res, admin.name);
   };
 }
