@@ -372,13 +372,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
 const ADMIN_ASSETS = path.join(__dirname, '..', 'dist', 'web', 'admin');
 
 /** The admin routes and dashboard (docs/admin.md), when a key or Entra ID sign-in is set. */
-function adminDeps(
-  config: Config,
-  rootKey: Buffer,
-  audit: StoreAuditLog,
-  clock: Clock,
-  campaigns: Campaigns,
-): ServerDeps['admin'] {
+function adminDeps(config: Config, rootKey: Buffer, audit: StoreAuditLog, clock: Clock, campaigns: Campaigns): ServerDeps['admin'] {
   const signIn = config.adminSignIn;
   if (!config.adminApiKey && !signIn) return undefined;
   const loopback = (url: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);

@@ -13,7 +13,9 @@ module.exports = {
     // otplib's own dependencies (@scure/base, @noble/hashes), intl-messageformat (under i18next-icu) and openid-client (with oauth4webapi, jose) ship as ESM only.
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|otplib|@otplib|intl-messageformat|@formatjs|openid-client|oauth4webapi|jose)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@scure|@noble|otplib|@otplib|intl-messageformat|@formatjs|openid-client|oauth4webapi|jose)/)',
+  ],
   testTimeout: 180000,
   maxWorkers: 1,
 };
