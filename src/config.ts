@@ -124,8 +124,27 @@ export const settings = {
   },
   ADMIN_API_KEY: {
     schema: optionalOf(z.string().min(24, 'must be at least 24 characters')),
-    doc: 'Bearer key for the admin / audit HTTP routes; empty = routes off',
+    doc: 'Bearer key for the admin / audit HTTP routes; in local mode also the dashboard sign-in at /admin; empty = routes off',
   },
+  // Admin dashboard sign-in (docs/admin.md).
+  ADMIN_OIDC_ISSUER: {
+    schema: url,
+    doc: 'Entra ID (OpenID Connect) issuer for the dashboard at /admin, e.g. https://login.microsoftonline.com/<tenant id>/v2.0; empty = no Entra sign-in (outside local mode: no dashboard)',
+  },
+  ADMIN_OIDC_CLIENT_ID: {
+    schema: optional,
+    doc: 'Application (client) id of the dashboard app registration (required with ADMIN_OIDC_ISSUER)',
+  },
+  ADMIN_OIDC_CLIENT_SECRET: { schema: optional, doc: 'Client secret of that app registration (required with ADMIN_OIDC_ISSUER)' },
+  ADMIN_OIDC_REDIRECT_URL: {
+    schema: url,
+    doc: 'Redirect URI registered for that app. Default `$PUBLIC_BASE_URL/admin/callback`',
+  },
+  ADMIN_ROLE: {
+    schema: z.string().trim().min(1).max(120).default('SecurityInfo.Admin'),
+    doc: 'App role (`roles` claim) that makes someone an admin of the dashboard',
+  },
+  ADMIN_GROUP: { schema: optional, doc: 'Object id of a group (`groups` claim) whose members are admins too; empty = by app role only' },
   TEAMS_SERVICE_URL: {
     schema: url,
     doc: "Bot Connector service URL for campaigns' proactive 1:1 Teams chats (e.g. `https://smba.trafficmanager.net/emea/`); empty = campaigns reach nobody by Teams",
@@ -210,6 +229,15 @@ export interface Config {
   /** Absent: emails go to the dev outbox. */
   readonly smtp?: { readonly url: string; readonly from: string };
   readonly adminApiKey?: string;
+  /** Entra ID sign-in to the dashboard; absent: outside local mode there is no dashboard. */
+  readonly adminSignIn?: {
+    readonly issuer: string;
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly redirectUrl: string;
+    readonly role: string;
+    readonly group?: string;
+  };
   /** Registration campaigns: where Teams chats are opened, and how fast messages go (docs/campaigns.md). */
   readonly campaigns: { readonly teamsServiceUrl?: string; readonly teamsPerSecond: number; readonly smsPerSecond: number };
   readonly helpDesk: {
@@ -274,12 +302,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(missing!, 'is required when any Twilio setting is set');
   }
   const localMode = !s.MicrosoftAppId;
+  const publicBaseUrl = (s.PUBLIC_BASE_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, '');
   return {
     localMode,
     production: s.NODE_ENV === 'production',
     host: localMode ? LOOPBACK : '0.0.0.0',
     port: s.PORT,
-    publicBaseUrl: (s.PUBLIC_BASE_URL ?? `http://localhost:${s.PORT}`).replace(/\/+$/, ''),
+    publicBaseUrl,
     dataDir: path.resolve(s.DATA_DIR),
     bot: {
       appId: s.MicrosoftAppId,
@@ -310,6 +339,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     directoryFile: s.DIRECTORY_FILE,
     smtp: s.SMTP_URL && s.MAIL_FROM ? { url: s.SMTP_URL, from: s.MAIL_FROM } : undefined,
     adminApiKey: s.ADMIN_API_KEY,
+    adminSignIn: adminSignIn(s, localMode, publicBaseUrl),
     campaigns: {
       teamsServiceUrl: s.TEAMS_SERVICE_URL?.replace(/\/+$/, ''),
       teamsPerSecond: s.CAMPAIGN_TEAMS_PER_SECOND,
@@ -327,6 +357,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     turns: { atOnce: s.MAX_CONCURRENT_TURNS, queueSeconds: s.TURN_QUEUE_SECONDS },
     logLevel: s.LOG_LEVEL,
+  };
+}
+
+/**
+ * Entra ID sign-in, all or nothing: an issuer without its client is refused,
+ * as is a provider on plain HTTP outside local mode (tokens would travel in clear).
+ */
+function adminSignIn(s: Raw, localMode: boolean, publicBaseUrl: string): Config['adminSignIn'] {
+  const names = ['ADMIN_OIDC_ISSUER', 'ADMIN_OIDC_CLIENT_ID', 'ADMIN_OIDC_CLIENT_SECRET'] as const;
+  if (!names.some((name) => s[name])) return undefined;
+  const missing = names.find((name) => !s[name]);
+  if (missing) throw new ConfigError(missing, 'is required when any ADMIN_OIDC_ISSUER / _CLIENT_ID / _CLIENT_SECRET is set');
+  const redirectUrl = s.ADMIN_OIDC_REDIRECT_URL ?? `${publicBaseUrl}/admin/callback`;
+  if (!localMode) {
+    if (!s.ADMIN_OIDC_ISSUER!.startsWith('https://')) throw new ConfigError('ADMIN_OIDC_ISSUER', 'must be https:// outside local mode');
+    if (!redirectUrl.startsWith('https://')) {
+      throw new ConfigError(
+        s.ADMIN_OIDC_REDIRECT_URL ? 'ADMIN_OIDC_REDIRECT_URL' : 'PUBLIC_BASE_URL',
+        'must be https:// for admin sign-in outside local mode',
+      );
+    }
+  }
+  return {
+    issuer: s.ADMIN_OIDC_ISSUER!,
+    clientId: s.ADMIN_OIDC_CLIENT_ID!,
+    clientSecret: s.ADMIN_OIDC_CLIENT_SECRET!,
+    redirectUrl,
+    role: s.ADMIN_ROLE,
+    group: s.ADMIN_GROUP,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Agent as HttpsAgent } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { CloudAdapter } from 'botbuilder';
 import { CallResults } from './bot/callResults';
 import { EnrollmentBot } from './bot/enrollmentBot';
@@ -9,9 +10,10 @@ import { TurnGate } from './bot/turnGate';
 import { Campaigns } from './campaigns/campaigns';
 import type { TeamsSender } from './campaigns/ports';
 import type { SendRates } from './campaigns/queue';
+import { EntraSignIn } from './channels/admin';
 import { Lifecycle } from './channels/lifecycle';
 import { teamsSender } from './channels/proactiveTeams';
-import { createServer } from './channels/server';
+import { createServer, type ServerDeps } from './channels/server';
 import { type Config, checkStartable, HELPDESK_DEFAULTS, LOOPBACK, loadConfig, TURN_DEFAULTS } from './config';
 import { sharedClassifier } from './conversation/nlu';
 import { OutgoingMessages } from './delivery/messages';
@@ -240,7 +242,8 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
   const owned = new Owned();
   try {
     // Stores.
-    const secretBox = new SecretBox(encryptionKeys(config, log), random);
+    const keys = encryptionKeys(config, log);
+    const secretBox = new SecretBox(keys, random);
     const metering = overrides.metering ?? new StoreMetering();
     const store = await openStore(config, clock, random, metering, owned, overrides.cosmosAgent);
     const qrLinks = config.qrImageMode === 'url' ? new QrLinks(store, secretBox, random, clock, config.publicBaseUrl) : undefined;
@@ -328,7 +331,7 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
       publicBaseUrl: config.publicBaseUrl,
       twilioAuthToken: config.twilio?.authToken,
       localMode: config.localMode,
-      admin: config.adminApiKey ? { apiKey: config.adminApiKey, audit, clock, campaigns } : undefined,
+      admin: adminDeps(config, keys[0]!.key, audit, clock, campaigns),
       qrLinks,
     });
     await new Promise<void>((resolve, reject) => {
@@ -363,6 +366,28 @@ export async function startApp(config: Config, overrides: AppOverrides = {}): Pr
     await owned.closeAll();
     throw err;
   }
+}
+
+/** The dashboard's bundle, built by `npm run build` (scripts/buildAdmin.ts): the same folder from src/ (tsx, tests) and dist/. */
+const ADMIN_ASSETS = path.join(__dirname, '..', 'dist', 'web', 'admin');
+
+/** The admin routes and dashboard (docs/admin.md), when a key or Entra ID sign-in is set. */
+function adminDeps(config: Config, rootKey: Buffer, audit: StoreAuditLog, clock: Clock, campaigns: Campaigns): ServerDeps['admin'] {
+  const signIn = config.adminSignIn;
+  if (!config.adminApiKey && !signIn) return undefined;
+  const loopback = (url: string) => ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+  return {
+    apiKey: config.adminApiKey,
+    // A provider on http:// only in local mode, on this machine (config refuses it elsewhere).
+    entra: signIn && new EntraSignIn({ ...signIn, allowInsecure: config.localMode && loopback(signIn.issuer) }),
+    keyLogin: config.localMode,
+    rootKey,
+    secureCookies: !loopback(config.publicBaseUrl),
+    assetsDir: ADMIN_ASSETS,
+    audit,
+    clock,
+    campaigns,
+  };
 }
 
 async function main(): Promise<void> {

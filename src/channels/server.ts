@@ -6,11 +6,11 @@ import type { Logger } from '../kit/log';
 import type { QrLinks } from '../presentation/qrLinks';
 import type { StoreAuditLog } from '../storage/auditStore';
 import type { StoreMetering } from '../storage/metering';
-import type { Clock } from '../verification/ports';
 import { activityShape } from './activityShape';
+import { type AdminDeps, registerAdmin } from './admin';
 import { registerCampaignRoutes } from './admin/campaignRoutes';
 import { registerReportRoutes } from './admin/reportRoutes';
-import { bearerGuard, registerAdminRoutes } from './adminRoutes';
+import { registerAdminRoutes } from './adminRoutes';
 import type { Lifecycle } from './lifecycle';
 import { registerQrRoute } from './qrRoute';
 import { registerSmsRoutes, type TwilioSmsAdapter } from './twilioSms';
@@ -30,8 +30,8 @@ export interface ServerDeps {
   readonly twilioAuthToken?: string;
   /** Local mode: the dev routes (text the bot, answer a call) exist, unless Twilio is configured. */
   readonly localMode: boolean;
-  /** The audit log route, when ADMIN_API_KEY is set; with campaigns, their routes and the reports (docs/campaigns.md). */
-  readonly admin?: { readonly apiKey: string; readonly audit: StoreAuditLog; readonly clock: Clock; readonly campaigns?: Campaigns };
+  /** The admin routes and the dashboard, when ADMIN_API_KEY or Entra ID sign-in (ADMIN_OIDC_*) is set (docs/admin.md); with campaigns, their routes and the reports (docs/campaigns.md). */
+  readonly admin?: AdminDeps & { readonly audit: StoreAuditLog; readonly campaigns?: Campaigns };
   /** QR_IMAGE_MODE=url: the route that serves each QR image once. */
   readonly qrLinks?: QrLinks;
   /** Probes, requests in flight, and draining at shutdown. */
@@ -55,6 +55,8 @@ const BODY_TYPES: Readonly<Record<string, string>> = {
   '/api/voice/:token/status': FORM_TYPE,
   '/api/dev/sms': JSON_TYPE,
   '/api/dev/calls/:token/answer': JSON_TYPE,
+  '/admin/login/key': FORM_TYPE,
+  '/admin/logout': FORM_TYPE,
   '/api/admin/campaigns': JSON_TYPE,
 };
 
@@ -120,10 +122,10 @@ export function createServer(deps: ServerDeps): restify.Server {
   registerVoiceRoutes(server, { ...webhooks, calls: deps.calls, devAnswerRoute: deps.localMode });
   registerSmsRoutes(server, { ...webhooks, adapter: deps.smsAdapter, bot, devRoute: deps.localMode });
   if (deps.admin) {
-    registerAdminRoutes(server, { ...deps.admin, log });
+    const authorise = registerAdmin(server, { ...deps.admin, log });
+    registerAdminRoutes(server, { ...deps.admin, authorise, log });
     const { campaigns, audit, clock } = deps.admin;
     if (campaigns) {
-      const authorise = bearerGuard(deps.admin.apiKey);
       registerCampaignRoutes(server, { campaigns, authorise, log });
       registerReportRoutes(server, { campaigns, authorise, log, audit, clock });
     }

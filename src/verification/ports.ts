@@ -112,6 +112,7 @@ export interface AuditEvent {
     | 'accessPass.withdrawn'
     | 'escalation'
     | 'admin.action'
+    | 'admin.signin'
     | 'campaign.started'
     | 'campaign.paused'
     | 'campaign.resumed'

@@ -10,10 +10,12 @@ module.exports = {
   roots: ['<rootDir>/test/e2e'],
   testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
   transform: {
-    // otplib's own dependencies (@scure/base, @noble/hashes) ship as ESM only.
+    // otplib's own dependencies (@scure/base, @noble/hashes), intl-messageformat (under i18next-icu) and openid-client (with oauth4webapi, jose) ship as ESM only.
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: { allowJs: true, isolatedModules: true }, diagnostics: false }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(@scure|@noble|otplib|@otplib|intl-messageformat|@formatjs)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@scure|@noble|otplib|@otplib|intl-messageformat|@formatjs|openid-client|oauth4webapi|jose)/)',
+  ],
   testTimeout: 180000,
   maxWorkers: 1,
 };

@@ -43,6 +43,7 @@ const SHARES = {
   smsText: 6,
   qrLinks: 4,
   adminRoute: 4,
+  adminPages: 4,
   campaignRoutes: 4,
   devRoutes: 6,
 } as const;

@@ -146,6 +146,53 @@ describe('the QR image links, the admin route and the dev routes, sent generated
     );
   });
 
+  it('/admin, its sign-in and assets (local mode, key form): no server error; no session without the key; no page without a session', async () => {
+    const cookie = fc.oneof(
+      fc.constant(undefined),
+      fc
+        .tuple(fc.constantFrom('admin_session', 'admin_login', 'admin_signin', 'x'), fc.oneof(oddString, hugeString, madeUpSegment))
+        .map(([n, v]) => `${n}=${v.slice(0, 4000)}`),
+    );
+    const page = fc.record({
+      target: fc.oneof(
+        fc.constantFrom('/admin', '/admin/login', '/admin/login/entra', '/admin/callback', '/admin/logout', '/admin/login/key'),
+        madeUpSegment.map((segment) => `/admin/assets/${segment}`),
+        fc
+          .tuple(fc.constantFrom('code', 'state', 'error', 'iss'), oddString)
+          .map(([k, v]) => `/admin/callback?${new URLSearchParams([[k, v]])}`),
+      ),
+      method: fc.constantFrom('GET', 'GET', 'POST', 'HEAD'),
+      cookie,
+      fields: fc.array(fc.tuple(fc.constantFrom('key', 'csrf', '__proto__', 'key[]'), fc.oneof(oddString, fc.constant(KEY))), {
+        maxLength: 3,
+      }),
+    });
+    await fuzz(
+      'adminPages',
+      page,
+      async ({ target, method, cookie, fields }) => {
+        const headers: Record<string, string> = cookie === undefined ? {} : { cookie: headerValue(cookie) };
+        const body = method === 'POST' ? new URLSearchParams(fields.map(([k, v]) => [k, v.slice(0, 4000)])).toString() : undefined;
+        if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+        const response = await fetch(`${bot.app.url}${target}`, {
+          method,
+          headers,
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        });
+        await response.arrayBuffer();
+        expectAnswered(response.status, `${method} ${target}`);
+        // Made-up cookies never pass for a session; the key form never signs in without its own token.
+        if (response.headers.getSetCookie().some((line) => line.startsWith('admin_session=') && !line.startsWith('admin_session=;'))) {
+          throw new Error(`${method} ${target} opened a session`);
+        }
+        if (target === '/admin' && response.status === 200) throw new Error('the dashboard answered without a session');
+      },
+      checks,
+    );
+  });
+
   it('/api/admin/campaigns, /summary and the report: no server error; a bad body is a 400 naming its field; never an answer without the key', async () => {
     const valid = {
       name: 'Fuzzed',

@@ -1,8 +1,9 @@
-import type { Request, Response, Server } from 'restify';
+import type { Server } from 'restify';
 import type { CampaignAction, Campaigns } from '../../campaigns/campaigns';
 import { campaignSpecSchema, specProblem } from '../../campaigns/model';
 import type { Logger } from '../../kit/log';
-import type { Authorise } from '../adminRoutes';
+import { guarded } from './guard';
+import type { Authorise } from './identity';
 
 export interface CampaignRoutesDeps {
   readonly campaigns: Campaigns;
@@ -12,22 +13,6 @@ export interface CampaignRoutesDeps {
 }
 
 const ACTIONS: ReadonlySet<string> = new Set<CampaignAction>(['pause', 'resume', 'stop']);
-
-/** Runs `handle` for an authorised request, with who made it; anyone else gets 401. */
-export function guarded(
-  deps: Pick<CampaignRoutesDeps, 'authorise' | 'log'>,
-  handle: (req: Request, res: Response, who: string) => Promise<void>,
-) {
-  return async (req: Request, res: Response) => {
-    const who = deps.authorise(req);
-    if (!who) {
-      deps.log.warn({ path: req.getPath() }, 'admin route without a valid key refused');
-      res.send(401, { error: 'a valid bearer key is required' });
-      return;
-    }
-    await handle(req, res, who);
-  };
-}
 
 /**
  * `POST /api/admin/campaigns` (start), `GET /api/admin/campaigns` (list),

@@ -3,8 +3,8 @@ import type { Campaigns } from '../../campaigns/campaigns';
 import type { Logger } from '../../kit/log';
 import { METHOD_KINDS, type MethodKind } from '../../verification/policy';
 import type { AuditLog, Clock } from '../../verification/ports';
-import type { Authorise } from '../adminRoutes';
-import { guarded } from './campaignRoutes';
+import { guarded } from './guard';
+import type { Authorise } from './identity';
 
 export interface ReportRoutesDeps {
   readonly campaigns: Campaigns;
