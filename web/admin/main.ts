@@ -88,7 +88,11 @@ function start(): void {
     if (value) select.append(el('option', { value }, value));
     select.value = value ?? '';
     select.addEventListener('change', () => {
-      const q = query();
+      // The page's URL keeps the filters and a `lang` asked for (the API is not sent it).
+      const kept = new URLSearchParams(query());
+      const lang = params.get('lang');
+      if (lang) kept.set('lang', lang);
+      const q = kept.toString();
       history.replaceState(null, '', `/admin${q ? `?${q}` : ''}`);
       shown = '';
       announce('loadingFiltered');

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Server } from 'restify';
 import type { Logger } from '../../kit/log';
-import { pageLanguage } from './language';
+import { langQuery, pageLanguage } from './language';
 import { dashboardPage, messagePage } from './pages';
 import { seeOther, sendFile, sendHtml } from './responses';
 import type { AdminSessions } from './sessions';
@@ -17,8 +17,8 @@ const ASSETS: Readonly<Record<string, string>> = {
 export function registerDashboardRoutes(server: Server, deps: { sessions: AdminSessions; assetsDir: string; log: Logger }): void {
   server.get('/admin', async (req, res) => {
     const session = deps.sessions.read(req);
-    if (!session) return seeOther(res, '/admin/login');
-    sendHtml(res, 200, dashboardPage({ language: pageLanguage(req), name: session.name, csrf: session.csrf }));
+    if (!session) return seeOther(res, `/admin/login${langQuery(req)}`);
+    sendHtml(res, 200, dashboardPage({ language: pageLanguage(req), langQuery: langQuery(req), name: session.name, csrf: session.csrf }));
   });
 
   server.get('/admin/assets/:file', async (req, res) => {

@@ -12,6 +12,12 @@ export function pageLanguage(req: Request): Language {
   return languageOfHeader(req.headers['accept-language']) ?? DEFAULT_LANGUAGE;
 }
 
+/** `?lang=…` when the request asked for a language, else '': kept by the redirects and forms of the sign-in, so the choice lasts. */
+export function langQuery(req: Request): string {
+  const asked = new URLSearchParams(req.getQuery()).get('lang');
+  return isLanguage(asked) ? `?lang=${asked}` : '';
+}
+
 /** The first supported language of an `Accept-Language` header ("fr-FR, es;q=0.8, en;q=0.5" → "es"). */
 export function languageOfHeader(header: string | string[] | undefined): Language | undefined {
   const value = Array.isArray(header) ? header.join(',') : (header ?? '');

@@ -47,6 +47,8 @@ ${body}
 
 export interface LoginPageOptions {
   readonly language: Language;
+  /** `?lang=…` if the page was asked for in a language: the key form keeps it. */
+  readonly langQuery: string;
   /** Entra ID sign-in is configured. */
   readonly entra: boolean;
   /** Local mode with ADMIN_API_KEY: the key form. */
@@ -61,7 +63,7 @@ export function loginPage(options: LoginPageOptions): string {
   const say = (key: string) => t(options.language, `admin.signIn.${key}`);
   const entra = options.entra ? html`<p><a class="button" href="/admin/login/entra">${say('entra')}</a></p>` : '';
   const keyForm = options.keyLogin
-    ? html`<form method="post" action="/admin/login/key" class="key-login">
+    ? html`<form method="post" action="/admin/login/key${options.langQuery}" class="key-login">
 <h2>${say('localHeading')}</h2>
 <p>${say('localHint')}</p>
 <input type="hidden" name="csrf" value="${options.csrf}">
@@ -86,7 +88,7 @@ ${error}${entra}${keyForm}
  * `/api/admin/summary`, with its words from the `texts` block
  * (`admin.page` in `language`).
  */
-export function dashboardPage(options: { language: Language; name: string; csrf: string }): string {
+export function dashboardPage(options: { language: Language; langQuery: string; name: string; csrf: string }): string {
   const { language } = options;
   const say = (key: string) => t(language, `admin.dashboard.${key}`);
   const filter = (name: string, label: string, all: string) =>
@@ -100,7 +102,7 @@ export function dashboardPage(options: { language: Language; name: string; csrf:
     html`<header class="top">
 <h1>${say('heading')}</h1>
 <p>${say('signedInAs')} <strong id="who">${options.name}</strong></p>
-<form method="post" action="/admin/logout"><input type="hidden" name="csrf" value="${options.csrf}"><button type="submit">${say('signOut')}</button></form>
+<form method="post" action="/admin/logout${options.langQuery}"><input type="hidden" name="csrf" value="${options.csrf}"><button type="submit">${say('signOut')}</button></form>
 </header>
 <main id="dashboard" data-csrf="${options.csrf}">
 <form id="filters" class="filters" aria-label="${say('filters')}">

@@ -6,7 +6,7 @@ import type { AuditLog, Clock } from '../../verification/ports';
 import { readCookie, setCookie } from './cookies';
 import type { EntraSignIn, SignInTransaction } from './entraSignIn';
 import { KEY_HOLDER, sameSecret } from './guard';
-import { pageLanguage } from './language';
+import { langQuery, pageLanguage } from './language';
 import { loginPage, messagePage } from './pages';
 import { seeOther, sendHtml } from './responses';
 import { SealedCookie } from './sealedCookie';
@@ -46,11 +46,11 @@ export function registerSignInRoutes(server: Server, deps: SignInRoutesDeps): vo
     const language = pageLanguage(req);
     setCookie(res, LOGIN_COOKIE, csrf, { ...cookie, path: '/admin/login', maxAge: 3600 });
     const error = errorKey ? t(language, `admin.signIn.${errorKey}`) : undefined;
-    sendHtml(res, status, loginPage({ language, entra: !!entra, keyLogin: !!keyLogin, csrf, error }));
+    sendHtml(res, status, loginPage({ language, langQuery: langQuery(req), entra: !!entra, keyLogin: !!keyLogin, csrf, error }));
   };
 
   server.get('/admin/login', async (req, res) => {
-    if (sessions.read(req)) return seeOther(res, '/admin');
+    if (sessions.read(req)) return seeOther(res, `/admin${langQuery(req)}`);
     showLogin(req, res, 200);
   });
 
@@ -70,7 +70,7 @@ export function registerSignInRoutes(server: Server, deps: SignInRoutesDeps): vo
       }
       await audit(KEY_HOLDER, 'success', 'signed in to the dashboard with the admin API key (local mode)');
       sessions.start(res, KEY_HOLDER, 'key');
-      seeOther(res, '/admin');
+      seeOther(res, `/admin${langQuery(req)}`);
     });
   }
 
@@ -132,6 +132,6 @@ export function registerSignInRoutes(server: Server, deps: SignInRoutesDeps): vo
       return sendHtml(res, 403, messagePage(pageLanguage(req), 'notSignedOutTitle', 'notSignedOut'));
     }
     sessions.end(res);
-    seeOther(res, '/admin/login');
+    seeOther(res, `/admin/login${langQuery(req)}`);
   });
 }
