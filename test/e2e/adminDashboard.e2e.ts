@@ -167,6 +167,43 @@ describe('the admin dashboard in Chromium', () => {
     if (process.env.E2E_DEBUG) await page.screenshot({ path: '/tmp/adm/render.png', fullPage: true });
     expect(problems).toEqual([]);
   });
+  it('in Spanish (?lang=es): the words of the page, numbers and times as Spanish writes them, and the filters keep the language', async () => {
+    const { page, problems } = await newPage();
+    await page.route('**/api/admin/summary*', (route) =>
+      route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(SUMMARY) }),
+    );
+    await page.goto(`${botUrl}/admin/login?lang=es`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('es');
+    await page.getByLabel('Clave de la API de administración').fill(KEY);
+    await page.getByRole('button', { name: 'Iniciar sesión' }).click();
+    await page.getByText('Cifras actualizadas a las 15:20:00 UTC.').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('es');
+    await page.getByRole('heading', { name: 'Personas por estado' }).waitFor();
+    const figure = (name: string) => page.locator(`[data-figure="${name}"]`).textContent();
+    expect(await figure('people.byStatus.registered')).toBe('121 (40\u00a0%)');
+    expect(await figure('queue.retryAfterUntil')).toBe('no');
+    expect(await page.locator('table[data-figure="people.byRole"] thead th').allTextContents()).toEqual([
+      'Rol',
+      'Registradas',
+      'En curso',
+      'Pospuestas',
+      'No contactadas',
+      'Inalcanzables',
+    ]);
+    expect(await page.getByRole('img', { name: /^Embudo de 1 campaña:/ }).count()).toBe(1);
+    expect(await page.getByRole('img', { name: /^Registros completados por día del 2026-11-27 al 2026-11-30: 60 en total/ }).count()).toBe(
+      1,
+    );
+    await Promise.all([page.waitForRequest('**/api/admin/summary?role=student'), page.getByLabel('Rol').selectOption('student')]);
+    expect(new URL(page.url()).search).toBe('?role=student&lang=es');
+    // Signing out keeps the language.
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    await page.getByRole('button', { name: 'Iniciar sesión' }).waitFor();
+    expect(new URL(page.url()).search).toBe('?lang=es');
+    expect(await seriousViolations(page)).toEqual([]);
+    expect(problems).toEqual([]);
+  });
+
   it('shows what the store holds: people enrolled through the bot, a campaign started through the API; filters, the CSV, by keyboard, with no console error', async () => {
     // Adele registers her phone in Teams, through the bot's own route.
     const { client, outbox } = bot;

@@ -83,6 +83,51 @@ describe('the dashboard in local mode: sign-in with the admin API key', () => {
     expect((await jar.fetch(url('/api/admin/audit?user=megan.bowen@contoso.com'))).status).toBe(200);
   });
 
+  it("speaks the browser's language: Accept-Language picks Spanish, ?lang wins, English otherwise", async () => {
+    const loginIn = async (headers: Record<string, string>, query = '') => (await fetch(url(`/admin/login${query}`), { headers })).text();
+    const spanish = await loginIn({ 'accept-language': 'fr-FR, es-MX;q=0.8, en;q=0.5' });
+    expect(spanish).toContain('<html lang="es">');
+    expect(spanish).toContain('<h1>Administración del registro de información de seguridad</h1>');
+    expect(spanish).toContain('<label for="key">Clave de la API de administración</label>');
+    expect(spanish).toContain('<button type="submit">Iniciar sesión</button>');
+    const english = await loginIn({ 'accept-language': 'es' }, '?lang=en');
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain('<label for="key">Admin API key</label>');
+    expect(await loginIn({ 'accept-language': 'de-DE, fr;q=0.9' })).toContain('<html lang="en">');
+    expect(await loginIn({}, '?lang=es')).toContain('<html lang="es">');
+    // A refusal is in the language of the form's request.
+    const jar = new CookieJar();
+    const page = await jar.fetch(url('/admin/login'));
+    const refused = await jar.fetch(url('/admin/login/key'), {
+      ...formPost({ csrf: csrfField(await page.text()), key: 'not the key' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'es' },
+    });
+    expect(refused.status).toBe(401);
+    expect(await refused.text()).toContain('Esa no es la clave de la API de administración.');
+  });
+
+  it("the dashboard page carries its script's words in its language, as a JSON data block the CSP does not run", async () => {
+    const { jar } = await submitKey(KEY);
+    const textsOf = (html: string) => JSON.parse(/<script type="application\/json" id="texts">([^<]*)<\/script>/.exec(html)![1]!);
+    const page = await jar.fetch(url('/admin'), { headers: { 'accept-language': 'es-ES,es;q=0.9' } });
+    const html = await page.text();
+    expect(html).toContain('<html lang="es">');
+    expect(html).toContain('<h2 id="people-title">Personas por estado</h2>');
+    expect(html).toContain('Sesión iniciada como <strong id="who">admin api key</strong>');
+    expect(html).toContain('<option value="">Todos los roles</option>');
+    const texts = textsOf(html);
+    expect(texts.statuses.registered).toBe('Registradas');
+    expect(texts.updated).toBe('Cifras actualizadas a las {time} UTC.');
+    expect(texts.funnelAlt).toContain('{count, plural,');
+    // Only the page's section travels, not the catalog.
+    expect(Object.keys(texts)).not.toContain('signIn');
+    expect(html).not.toMatch(/<script>|<style|style="/);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self';");
+    const english = await (await jar.fetch(url('/admin'))).text();
+    expect(english).toContain('<html lang="en">');
+    expect(textsOf(english).statuses.registered).toBe('Registered');
+  });
+
   it('serves the bundled script and stylesheet from the bot, and nothing else from that folder', async () => {
     const script = await fetch(url('/admin/assets/dashboard.js'));
     expect(script.status).toBe(200);

@@ -11,6 +11,7 @@ import {
   Tooltip,
 } from 'chart.js';
 import { FUNNEL, type Summary } from './summary';
+import { language, say } from './texts';
 
 // Only what the two charts use, so the bundle stays small.
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, LineController, LineElement, PointElement, Legend, Tooltip);
@@ -21,7 +22,8 @@ Chart.defaults.color = '#1b1b1b';
 /** Colours with enough contrast on white, told apart by the legend's order as well. */
 const COLOURS = ['#1f4e79', '#2e75b6', '#6a8caf', '#2f7d32'];
 
-const common = { animation: false, responsive: true, maintainAspectRatio: false } as const;
+/** Numbers on the charts as the page's language writes them (Chart.js formats with `Intl` in `locale`). */
+const common = { animation: false, responsive: true, maintainAspectRatio: false, locale: language } as const;
 
 /** The charts drawn into the canvases the sections render; each is redrawn with its section. */
 export class Charts {
@@ -33,8 +35,8 @@ export class Charts {
         type: 'bar',
         data: {
           labels: summary.campaigns.map((c) => c.name),
-          datasets: FUNNEL.map(([key, label], i) => ({
-            label,
+          datasets: FUNNEL.map((key, i) => ({
+            label: say(`counts.${key}`),
             data: summary.campaigns.map((c) => c.counts[key]),
             backgroundColor: COLOURS[i],
           })),
@@ -47,7 +49,7 @@ export class Charts {
         type: 'line',
         data: {
           labels: summary.completions.map((d) => d.day),
-          datasets: [{ label: 'Completions', data: summary.completions.map((d) => d.count), borderColor: COLOURS[0], backgroundColor: COLOURS[0] }],
+          datasets: [{ label: say('completionsColumn'), data: summary.completions.map((d) => d.count), borderColor: COLOURS[0], backgroundColor: COLOURS[0] }],
         },
         options: { ...common, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
       });

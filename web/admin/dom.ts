@@ -1,3 +1,5 @@
+import { formatNumber, formatShare, say } from './texts';
+
 /** Builds elements with the DOM API only: names from the store never become markup. */
 export function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -10,12 +12,9 @@ export function el<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-const numbers = new Intl.NumberFormat('en-US');
-export const formatNumber = (n: number) => numbers.format(n);
-
 /** "12 (60%)": a count and its share of `of`. */
 export function withShare(n: number, of: number): string {
-  return of > 0 ? `${formatNumber(n)} (${Math.round((n / of) * 100)}%)` : formatNumber(n);
+  return of > 0 ? `${formatNumber(n)} (${formatShare(n / of)})` : formatNumber(n);
 }
 
 /** A table with a caption, column headers and a row header per row. */
@@ -35,7 +34,7 @@ export function table(caption: string, headers: string[], rows: Array<Array<stri
     ),
   );
   if (rows.length === 0) {
-    body.append(el('tr', {}, el('td', { colspan: String(headers.length) }, 'None yet.')));
+    body.append(el('tr', {}, el('td', { colspan: String(headers.length) }, say('none'))));
   }
   return el('table', { 'data-figure': figure }, el('caption', {}, caption), head, body);
 }

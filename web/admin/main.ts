@@ -2,6 +2,7 @@ import { Charts } from './charts';
 import { el } from './dom';
 import { renderCampaigns, renderCompletions, renderPeople, renderQueue, renderTickets } from './render';
 import type { Summary } from './summary';
+import { formatTimeUtc, say } from './texts';
 
 /** The figures are asked for again this often (docs/admin.md). */
 const REFRESH_MS = 5000;
@@ -45,8 +46,9 @@ function fillFilters(summary: Summary): void {
   }
 }
 
-function say(text: string): void {
-  byId('updated').textContent = text;
+/** What the live region says: an `admin.page` text. */
+function announce(key: string, values: Record<string, string> = {}): void {
+  byId('updated').textContent = say(key, values);
 }
 
 /** Draws the summary when it changed: the live region says so once, not at every poll. */
@@ -58,7 +60,7 @@ function show(summary: Summary): void {
   shown = fingerprint;
   for (const [id, render] of sections) byId(id).replaceChildren(...render(summary));
   charts.draw(summary);
-  say(`Figures updated at ${new Date(generatedAt).toISOString().slice(11, 19)} UTC.`);
+  announce('updated', { time: formatTimeUtc(new Date(generatedAt)) });
 }
 
 async function refresh(): Promise<void> {
@@ -67,13 +69,13 @@ async function refresh(): Promise<void> {
   try {
     const response = await fetch(`/api/admin/summary${q ? `?${q}` : ''}`, { headers: { accept: 'application/json' } });
     if (response.status === 401) {
-      say('Your session has ended: reload the page to sign in again.');
+      announce('sessionEnded');
       return;
     }
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     show((await response.json()) as Summary);
   } catch (err) {
-    say(`The figures could not be refreshed (${(err as Error).message}); trying again.`);
+    announce('refreshFailed', { error: (err as Error).message });
   }
   timer = window.setTimeout(() => void refresh(), REFRESH_MS);
 }
@@ -86,10 +88,14 @@ function start(): void {
     if (value) select.append(el('option', { value }, value));
     select.value = value ?? '';
     select.addEventListener('change', () => {
-      const q = query();
+      // The page's URL keeps the filters and a `lang` asked for (the API is not sent it).
+      const kept = new URLSearchParams(query());
+      const lang = params.get('lang');
+      if (lang) kept.set('lang', lang);
+      const q = kept.toString();
       history.replaceState(null, '', `/admin${q ? `?${q}` : ''}`);
       shown = '';
-      say('Loading the figures for these filters…');
+      announce('loadingFiltered');
       void refresh();
     });
   }

@@ -1,9 +1,11 @@
-import { el, figures, formatNumber, table, withShare } from './dom';
+import { el, figures, table, withShare } from './dom';
 import { FUNNEL, STATUSES, type Summary } from './summary';
+import { formatNumber, formatTimeUtc, say } from './texts';
 
 /**
  * Each section of the dashboard from a summary: figures and tables (the text
  * alternative of every chart), and an empty canvas where a chart is drawn.
+ * Days stay ISO dates (2026-11-30), the same in both languages.
  */
 
 /** A canvas for a chart, in a box that gives it its height. */
@@ -12,23 +14,23 @@ const chartBox = (attributes: Record<string, string>) => el('div', { class: 'cha
 export function renderPeople(summary: Summary): Node[] {
   const { people } = summary;
   return [
-    figures('People by status', [
-      ['Everyone', formatNumber(people.total), 'people.total'],
-      ...STATUSES.map(([key, label]): [string, string, string] => [
-        label,
+    figures(say('peopleLabel'), [
+      [say('everyone'), formatNumber(people.total), 'people.total'],
+      ...STATUSES.map((key): [string, string, string] => [
+        say(`statuses.${key}`),
         withShare(people.byStatus[key], people.total),
         `people.byStatus.${key}`,
       ]),
     ]),
     table(
-      'People by role and status',
-      ['Role', ...STATUSES.map(([, label]) => label)],
-      people.byRole.map((row) => [row.role, ...STATUSES.map(([key]) => row[key])]),
+      say('byRoleCaption'),
+      [say('role'), ...STATUSES.map((key) => say(`statuses.${key}`))],
+      people.byRole.map((row) => [row.role, ...STATUSES.map((key) => row[key])]),
       'people.byRole',
     ),
     table(
-      'Registered methods',
-      ['Method', 'People'],
+      say('methodsCaption'),
+      [say('method'), say('people')],
       people.byMethod.map((row) => [row.method, row.count]),
       'people.byMethod',
     ),
@@ -37,21 +39,24 @@ export function renderPeople(summary: Summary): Node[] {
 
 export function renderCampaigns(summary: Summary): Node[] {
   const { campaigns } = summary;
-  if (campaigns.length === 0) return [el('p', {}, 'No campaign has been started.')];
+  if (campaigns.length === 0) return [el('p', {}, say('noCampaign'))];
   return [
-    chartBox({
-      id: 'funnel-chart',
-      role: 'img',
-      'aria-label': `Funnel of ${campaigns.length} campaign(s): targeted, reached, opened and completed. The table below gives each figure.`,
-    }),
+    chartBox({ id: 'funnel-chart', role: 'img', 'aria-label': say('funnelAlt', { count: campaigns.length }) }),
     table(
-      'Funnel per campaign (share of those targeted)',
-      ['Campaign', 'State', 'Deadline', ...FUNNEL.map(([, label]) => label), 'Snoozed', 'Unreachable'],
+      say('funnelCaption'),
+      [
+        say('campaign'),
+        say('state'),
+        say('deadline'),
+        ...FUNNEL.map((key) => say(`counts.${key}`)),
+        say('counts.snoozed'),
+        say('counts.unreachable'),
+      ],
       campaigns.map((c) => [
         c.name,
         c.state,
         c.deadline ? c.deadline.slice(0, 10) : '—',
-        ...FUNNEL.map(([key]) => (key === 'targeted' ? formatNumber(c.counts.targeted) : withShare(c.counts[key], c.counts.targeted))),
+        ...FUNNEL.map((key) => (key === 'targeted' ? formatNumber(c.counts.targeted) : withShare(c.counts[key], c.counts.targeted))),
         c.counts.snoozed,
         c.counts.unreachable,
       ]),
@@ -62,23 +67,19 @@ export function renderCampaigns(summary: Summary): Node[] {
 
 export function renderCompletions(summary: Summary): Node[] {
   const { completions } = summary;
-  const total = completions.reduce((sum, d) => sum + d.count, 0);
-  if (completions.length === 0) return [el('p', {}, 'Nobody has completed their registration yet.')];
+  const total = formatNumber(completions.reduce((sum, d) => sum + d.count, 0));
+  if (completions.length === 0) return [el('p', {}, say('noCompletions'))];
   const first = completions[0]!.day;
   const last = completions[completions.length - 1]!.day;
   return [
-    chartBox({
-      id: 'completions-chart',
-      role: 'img',
-      'aria-label': `Completions per day from ${first} to ${last}: ${formatNumber(total)} in all. The table below gives each day.`,
-    }),
+    chartBox({ id: 'completions-chart', role: 'img', 'aria-label': say('completionsAlt', { first, last, total }) }),
     el(
       'details',
       {},
-      el('summary', {}, `Completions per day as a table (${formatNumber(total)} in all)`),
+      el('summary', {}, say('completionsSummary', { total })),
       table(
-        'Completions per day',
-        ['Day', 'Completions'],
+        say('completionsCaption'),
+        [say('day'), say('completionsColumn')],
         completions.map((d) => [d.day, d.count]),
         'completions',
       ),
@@ -88,9 +89,9 @@ export function renderCompletions(summary: Summary): Node[] {
 
 export function renderTickets(summary: Summary): Node[] {
   return [
-    figures('Help-desk tickets', [
-      ['Open, waiting for an agent', formatNumber(summary.tickets.open), 'tickets.open'],
-      ['Claimed by an agent', formatNumber(summary.tickets.claimed), 'tickets.claimed'],
+    figures(say('ticketsLabel'), [
+      [say('ticketsOpen'), formatNumber(summary.tickets.open), 'tickets.open'],
+      [say('ticketsClaimed'), formatNumber(summary.tickets.claimed), 'tickets.claimed'],
     ]),
   ];
 }
@@ -98,13 +99,14 @@ export function renderTickets(summary: Summary): Node[] {
 export function renderQueue(summary: Summary): Node[] {
   const { queue } = summary;
   const until = queue.retryAfterUntil ? new Date(queue.retryAfterUntil) : undefined;
-  const paused = until && !Number.isNaN(until.getTime()) ? `until ${until.toISOString().slice(11, 16)} UTC` : 'no';
+  const paused =
+    until && !Number.isNaN(until.getTime()) ? say('pausedUntil', { time: formatTimeUtc(until, false) }) : say('notPaused');
   return [
-    figures('Send queue', [
-      ['Waiting to be sent', formatNumber(queue.pending), 'queue.pending'],
-      ['Sent in the last hour', formatNumber(queue.sentLastHour), 'queue.sentLastHour'],
-      ['Sent a minute (last 5 minutes)', formatNumber(queue.ratePerMinute), 'queue.ratePerMinute'],
-      ['Paused by the provider', paused, 'queue.retryAfterUntil'],
+    figures(say('queueLabel'), [
+      [say('queuePending'), formatNumber(queue.pending), 'queue.pending'],
+      [say('queueSentLastHour'), formatNumber(queue.sentLastHour), 'queue.sentLastHour'],
+      [say('queueRate'), formatNumber(queue.ratePerMinute), 'queue.ratePerMinute'],
+      [say('queuePaused'), paused, 'queue.retryAfterUntil'],
     ]),
   ];
 }

@@ -42,19 +42,8 @@ export interface Summary {
   };
 }
 
-/** The statuses in the order the page shows them, with their labels. */
-export const STATUSES: ReadonlyArray<readonly [keyof StatusCounts, string]> = [
-  ['registered', 'Registered'],
-  ['inProgress', 'In progress'],
-  ['snoozed', 'Snoozed'],
-  ['notReached', 'Not reached'],
-  ['unreachable', 'Unreachable'],
-];
+/** The statuses in the order the page shows them (their labels: `statuses.<status>`). */
+export const STATUSES: ReadonlyArray<keyof StatusCounts> = ['registered', 'inProgress', 'snoozed', 'notReached', 'unreachable'];
 
-/** A campaign's funnel, step by step. */
-export const FUNNEL: ReadonlyArray<readonly [keyof CampaignCounts, string]> = [
-  ['targeted', 'Targeted'],
-  ['reached', 'Reached'],
-  ['opened', 'Opened'],
-  ['completed', 'Completed'],
-];
+/** A campaign's funnel, step by step (their labels: `counts.<step>`). */
+export const FUNNEL: ReadonlyArray<keyof CampaignCounts> = ['targeted', 'reached', 'opened', 'completed'];

@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import type { Response, Server } from 'restify';
+import type { Request, Response, Server } from 'restify';
 import type { Logger } from '../../kit/log';
+import { t } from '../../kit/texts';
 import type { AuditLog, Clock } from '../../verification/ports';
 import { readCookie, setCookie } from './cookies';
 import type { EntraSignIn, SignInTransaction } from './entraSignIn';
 import { KEY_HOLDER, sameSecret } from './guard';
+import { langQuery, pageLanguage } from './language';
 import { loginPage, messagePage } from './pages';
 import { seeOther, sendHtml } from './responses';
 import { SealedCookie } from './sealedCookie';
@@ -38,15 +40,18 @@ export function registerSignInRoutes(server: Server, deps: SignInRoutesDeps): vo
   const audit = (upn: string, result: 'success' | 'failure', detail: string) =>
     deps.audit.record({ at: deps.clock.now(), userId: upn, upn, event: 'admin.signin', result, via: 'admin', detail });
 
-  const showLogin = (res: Response, status: number, error?: string) => {
+  /** The sign-in page in the request's language, with the refusal `admin.signIn.<errorKey>` if any. */
+  const showLogin = (req: Request, res: Response, status: number, errorKey?: string) => {
     const csrf = randomBytes(24).toString('base64url');
+    const language = pageLanguage(req);
     setCookie(res, LOGIN_COOKIE, csrf, { ...cookie, path: '/admin/login', maxAge: 3600 });
-    sendHtml(res, status, loginPage({ entra: !!entra, keyLogin: !!keyLogin, csrf, error }));
+    const error = errorKey ? t(language, `admin.signIn.${errorKey}`) : undefined;
+    sendHtml(res, status, loginPage({ language, langQuery: langQuery(req), entra: !!entra, keyLogin: !!keyLogin, csrf, error }));
   };
 
   server.get('/admin/login', async (req, res) => {
-    if (sessions.read(req)) return seeOther(res, '/admin');
-    showLogin(res, 200);
+    if (sessions.read(req)) return seeOther(res, `/admin${langQuery(req)}`);
+    showLogin(req, res, 200);
   });
 
   if (keyLogin) {
@@ -55,28 +60,28 @@ export function registerSignInRoutes(server: Server, deps: SignInRoutesDeps): vo
       const field = (name: string) => (typeof body[name] === 'string' ? (body[name] as string) : '');
       const expected = readCookie(req, LOGIN_COOKIE);
       if (!expected || !sameSecret(field('csrf'), expected)) {
-        return showLogin(res, 403, 'This form has expired. Please sign in again.');
+        return showLogin(req, res, 403, 'expired');
       }
       // Recorded before the answer: a sign-in that cannot be audited does not happen.
       if (!sameSecret(field('key'), keyLogin.apiKey)) {
         await audit(KEY_HOLDER, 'failure', 'dashboard sign-in refused: not the admin API key');
         log.warn('dashboard sign-in with a wrong key refused');
-        return showLogin(res, 401, 'That is not the admin API key.');
+        return showLogin(req, res, 401, 'wrongKey');
       }
       await audit(KEY_HOLDER, 'success', 'signed in to the dashboard with the admin API key (local mode)');
       sessions.start(res, KEY_HOLDER, 'key');
-      seeOther(res, '/admin');
+      seeOther(res, `/admin${langQuery(req)}`);
     });
   }
 
   if (entra) {
-    server.get('/admin/login/entra', async (_req, res) => {
+    server.get('/admin/login/entra', async (req, res) => {
       let begun: Awaited<ReturnType<EntraSignIn['begin']>>;
       try {
         begun = await entra.begin();
       } catch (err) {
         log.error({ err, issuer: entra.settings.issuer }, 'the sign-in provider could not be reached');
-        return sendHtml(res, 503, messagePage('Sign-in is unavailable', 'The sign-in provider cannot be reached. Try again in a minute.'));
+        return sendHtml(res, 503, messagePage(pageLanguage(req), 'unavailableTitle', 'unavailable'));
       }
       const token = transactions.seal(begun.transaction, deps.clock.now() + TRANSACTION_MINUTES * 60_000);
       setCookie(res, TRANSACTION_COOKIE, token, { ...cookie, path: '/admin', maxAge: TRANSACTION_MINUTES * 60 });
@@ -87,23 +92,19 @@ export function registerSignInRoutes(server: Server, deps: SignInRoutesDeps): vo
       const transaction = transactions.open(readCookie(req, TRANSACTION_COOKIE), deps.clock.now());
       // Used once, whatever happens next.
       setCookie(res, TRANSACTION_COOKIE, '', { ...cookie, path: '/admin', maxAge: 0 });
-      const failed = async (status: number, detail: string, message: string) => {
+      const failed = async (status: number, detail: string, messageKey: string) => {
         await audit('unknown', 'failure', detail);
-        sendHtml(res, status, messagePage('Sign-in failed', message));
+        sendHtml(res, status, messagePage(pageLanguage(req), 'failedTitle', messageKey));
       };
       if (!transaction) {
         log.warn('sign-in callback without a current sign-in refused');
-        return failed(
-          400,
-          'sign-in refused: no sign-in in progress in this browser',
-          'This sign-in took too long or began in another browser.',
-        );
+        return failed(400, 'sign-in refused: no sign-in in progress in this browser', 'tooLate');
       }
       const query = req.getQuery();
       const providerError = new URLSearchParams(query).get('error');
       if (providerError) {
         log.warn({ providerError }, 'the sign-in provider refused the sign-in');
-        return failed(400, `sign-in refused by the provider: ${providerError.slice(0, 64)}`, 'The sign-in provider did not sign you in.');
+        return failed(400, `sign-in refused by the provider: ${providerError.slice(0, 64)}`, 'providerRefused');
       }
       let outcome: Awaited<ReturnType<EntraSignIn['finish']>>;
       try {
@@ -111,20 +112,12 @@ export function registerSignInRoutes(server: Server, deps: SignInRoutesDeps): vo
       } catch (err) {
         const code = (err as { code?: unknown }).code;
         log.warn({ err: (err as Error).message, code }, 'sign-in callback refused');
-        return failed(
-          400,
-          `sign-in refused: ${typeof code === 'string' ? code : 'invalid answer from the provider'}`,
-          'The answer of the sign-in provider could not be checked.',
-        );
+        return failed(400, `sign-in refused: ${typeof code === 'string' ? code : 'invalid answer from the provider'}`, 'unchecked');
       }
       if (!outcome.ok) {
         await audit(outcome.name, 'failure', 'dashboard sign-in refused: neither the admin app role nor the admin group');
         log.warn({ reason: outcome.reason }, 'dashboard sign-in of a non-admin refused');
-        return sendHtml(
-          res,
-          403,
-          messagePage('Not an admin', `${outcome.name} is signed in but is not an admin of this bot: ask for its admin app role or group.`),
-        );
+        return sendHtml(res, 403, messagePage(pageLanguage(req), 'notAdminTitle', 'notAdmin', { name: outcome.name }));
       }
       await audit(outcome.name, 'success', `signed in to the dashboard with Entra ID (${outcome.because})`);
       sessions.start(res, outcome.name, 'entra');
@@ -136,9 +129,9 @@ export function registerSignInRoutes(server: Server, deps: SignInRoutesDeps): vo
     const session = sessions.read(req);
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (session && !(typeof body.csrf === 'string' && sameSecret(body.csrf, session.csrf))) {
-      return sendHtml(res, 403, messagePage('Not signed out', 'This page has expired: reload it and sign out again.'));
+      return sendHtml(res, 403, messagePage(pageLanguage(req), 'notSignedOutTitle', 'notSignedOut'));
     }
     sessions.end(res);
-    seeOther(res, '/admin/login');
+    seeOther(res, `/admin/login${langQuery(req)}`);
   });
 }
