@@ -44,7 +44,14 @@ describe.each(templates)('deployment template %s', (file) => {
       if (/^secure/i.test(parameter.type)) expect(parameter.defaultValue).toBeUndefined();
       else expect(name).not.toMatch(/password|token|secret|key$/i);
     }
-    for (const secret of ['MicrosoftAppPassword', 'ENCRYPTION_KEYS', 'TWILIO_AUTH_TOKEN', 'SMTP_URL', 'ADMIN_API_KEY', 'ADMIN_OIDC_CLIENT_SECRET']) {
+    for (const secret of [
+      'MicrosoftAppPassword',
+      'ENCRYPTION_KEYS',
+      'TWILIO_AUTH_TOKEN',
+      'SMTP_URL',
+      'ADMIN_API_KEY',
+      'ADMIN_OIDC_CLIENT_SECRET',
+    ]) {
       const setting = appSettings().find((s) => s.name === secret);
       expect(setting?.value).toMatch(/@Microsoft\.KeyVault\(SecretUri=/);
     }
