@@ -191,6 +191,7 @@ describe('the admin dashboard in Chromium', () => {
       'Inalcanzables',
     ]);
     expect(await page.getByRole('img', { name: /^Embudo de 1 campaña:/ }).count()).toBe(1);
+    expect(await page.locator('table[data-figure="people.byMethod"] tbody').textContent()).toContain('Aplicación de autenticación');
     expect(await page.getByRole('img', { name: /^Registros completados por día del 2026-11-27 al 2026-11-30: 60 en total/ }).count()).toBe(
       1,
     );
@@ -246,7 +247,12 @@ describe('the admin dashboard in Chromium', () => {
     // The page shows, within a refresh, what the API answers (the figures of the store).
     const summaryOf = async (query = '') =>
       (await (await fetch(`${botUrl}/api/admin/summary${query}`, { headers: { authorization: `Bearer ${KEY}` } })).json()) as {
-        people: { total: number; byStatus: Record<string, number>; byRole: Array<Record<string, number | string>> };
+        people: {
+          total: number;
+          byStatus: Record<string, number>;
+          byRole: Array<Record<string, number | string>>;
+          byMethod: Array<{ method: string; count: number }>;
+        };
         campaigns: Array<{ name: string; counts: Record<string, number> }>;
         tickets: { open: number; claimed: number };
         queue: { pending: number; sentLastHour: number };
@@ -282,6 +288,12 @@ describe('the admin dashboard in Chromium', () => {
     expect(roles).toEqual(
       summary.people.byRole.map((r) => [r.role, r.registered, r.inProgress, r.snoozed, r.notReached, r.unreachable].map(String)),
     );
+    // Methods by their names, as the chat calls them; the filter's values stay the kinds the API takes.
+    const methods = await page
+      .locator('table[data-figure="people.byMethod"] tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => Array.from(tr.children, (c) => c.textContent)));
+    expect(methods).toContainEqual(['Phone', String(summary.people.byMethod.find((m) => m.method === 'phone')!.count)]);
+    expect(await page.locator('#filter-method option[value="authenticatorApp"]').textContent()).toBe('Authenticator app');
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: path.join(SCREENSHOTS, 'admin-02-dashboard.png'), fullPage: true });
 

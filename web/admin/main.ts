@@ -2,7 +2,7 @@ import { Charts } from './charts';
 import { el } from './dom';
 import { renderCampaigns, renderCompletions, renderPeople, renderQueue, renderTickets } from './render';
 import type { Summary } from './summary';
-import { formatTimeUtc, say } from './texts';
+import { formatTimeUtc, methodName, say } from './texts';
 
 /** The figures are asked for again this often (docs/admin.md). */
 const REFRESH_MS = 5000;
@@ -41,7 +41,8 @@ function fillFilters(summary: Summary): void {
     const values = [...new Set([...lists[name], ...(chosen ? [chosen] : [])])];
     const current = [...select.options].slice(1).map((o) => o.value);
     if (current.join('\n') === values.join('\n')) continue;
-    select.replaceChildren(select.options[0]!, ...values.map((v) => el('option', { value: v }, v)));
+    const label = name === 'method' ? methodName : (v: string) => v;
+    select.replaceChildren(select.options[0]!, ...values.map((v) => el('option', { value: v }, label(v))));
     select.value = chosen;
   }
 }

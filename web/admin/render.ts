@@ -1,6 +1,6 @@
 import { el, figures, table, withShare } from './dom';
 import { FUNNEL, STATUSES, type Summary } from './summary';
-import { formatNumber, formatTimeUtc, say } from './texts';
+import { formatNumber, formatTimeUtc, methodName, say } from './texts';
 
 /**
  * Each section of the dashboard from a summary: figures and tables (the text
@@ -31,7 +31,7 @@ export function renderPeople(summary: Summary): Node[] {
     table(
       say('methodsCaption'),
       [say('method'), say('people')],
-      people.byMethod.map((row) => [row.method, row.count]),
+      people.byMethod.map((row) => [methodName(row.method), row.count]),
       'people.byMethod',
     ),
   ];

@@ -25,6 +25,9 @@ export function say(key: string, values: Record<string, string | number> = {}): 
   return String(new IntlMessageFormat(found, language).format(values));
 }
 
+/** A method's name in the page's language ("Authenticator app"); its kind when the page has no name for it. */
+export const methodName = (kind: string) => say(`methods.${kind}`).replace(/^methods\./, '');
+
 const numbers = new Intl.NumberFormat(language);
 export const formatNumber = (n: number) => numbers.format(n);
 

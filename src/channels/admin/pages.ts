@@ -86,7 +86,7 @@ ${error}${entra}${keyForm}
 /**
  * The dashboard's shell: the script fills each section from
  * `/api/admin/summary`, with its words from the `texts` block
- * (`admin.page` in `language`).
+ * (`admin.page` in `language`, and the methods' names).
  */
 export function dashboardPage(options: { language: Language; langQuery: string; name: string; csrf: string }): string {
   const { language } = options;
@@ -120,7 +120,7 @@ ${part('tickets')}
 ${part('queue')}
 </div>
 </main>
-<script type="application/json" id="texts">${jsonBlock(section(language, 'admin.page') ?? {})}</script>`,
+<script type="application/json" id="texts">${jsonBlock({ ...section(language, 'admin.page'), methods: section(language, 'methods') })}</script>`,
     { script: true },
   );
 }
