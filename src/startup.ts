@@ -41,7 +41,7 @@ export class Owned {
   }
 }
 
-/** The keys of ENCRYPTION_KEYS, else (never in production or with Cosmos DB: checkStartable) a development key. */
+/** The keys of ENCRYPTION_KEYS, else (never in production or with Cosmos DB: startRequirements.ts) a development key. */
 export function encryptionKeys(config: Config, log: Logger): readonly EncryptionKey[] {
   if (config.encryptionKeys.length > 0) return config.encryptionKeys;
   log.warn(

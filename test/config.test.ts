@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { checkStartable, loadConfig, settings } from '../src/config';
+import { loadConfig, settings } from '../src/config';
 import { ConfigError } from '../src/kit/errors';
+import { checkStartable } from '../src/startRequirements';
 
 describe('configuration', () => {
   it('runs with no settings at all, on the documented defaults', () => {
