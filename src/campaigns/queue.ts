@@ -189,7 +189,8 @@ export class SendQueue {
       if (result.ok) return { ok: true };
       return result.permanent ? { ok: false, reason: 'unreachable' } : { ok: false, reason: 'failed', sent: 'no' };
     } catch (err) {
-      this.deps.log.warn({ err, channel }, 'campaign: a send failed unexpectedly');
+      // Its kind only: a provider's error can quote the number or the text it was given.
+      this.deps.log.warn({ error: err instanceof Error ? err.name : typeof err, channel }, 'campaign: a send failed unexpectedly');
       return { ok: false, reason: 'failed', sent: 'maybe' };
     }
   }
