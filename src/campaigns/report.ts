@@ -197,6 +197,8 @@ export function registrationRow(policy: Policy, view: PersonView): Record<(typeo
   const status = profile ? policyStatus(policy, profile) : undefined;
   const latest = view.records[0];
   const changed = lastChange(profile);
+  // Capable: registered a method of the kind, and the person's policy is met with it (Entra's columns).
+  const mfaRegistered = kinds.some((k) => MFA_KINDS.includes(k));
   return {
     userPrincipalName: view.entry.upn,
     userDisplayName: view.entry.displayName,
@@ -204,8 +206,8 @@ export function registrationRow(policy: Policy, view: PersonView): Record<(typeo
     isAdmin: String(view.entry.role === 'admin'),
     methodsRegistered: kinds.join(';'),
     userPreferredMethodForSecondaryAuthentication: (profile && defaultMethod(profile)?.kind) ?? '',
-    isMfaRegistered: String(kinds.some((k) => MFA_KINDS.includes(k))),
-    isMfaCapable: String(!!status?.mfa.met && kinds.some((k) => MFA_KINDS.includes(k))),
+    isMfaRegistered: String(mfaRegistered),
+    isMfaCapable: String(mfaRegistered && !!status?.mfa.met),
     isSsprRegistered: String(kinds.some((k) => SSPR_KINDS.includes(k))),
     isSsprCapable: String(!!status?.sspr.met),
     lastUpdatedDateTime: changed !== undefined ? new Date(changed).toISOString() : '',
