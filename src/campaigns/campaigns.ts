@@ -158,11 +158,16 @@ export class Campaigns {
     return this.queue.work();
   }
 
-  /** A click on a campaign card, by the turn's person (known to the directory by their UPN, else by their Entra object id). */
+  /** A click on a campaign card, by the turn's person (known to the directory by their Entra object id, else by a verified UPN). */
   answerCard(submit: CampaignSubmit, profile: SecurityInfoProfile, via: string, language: Language): Promise<CardAnswer> {
     const objectId = profile.userId.startsWith('aad:') ? profile.userId.slice(4).toLowerCase() : undefined;
     this.byObjectId ??= new Map(this.deps.directory.all().flatMap((e) => (e.aadObjectId ? [[e.aadObjectId, e.upn] as const] : [])));
-    const upn = this.deps.directory.find(profile.upn)?.upn ?? (objectId && this.byObjectId.get(objectId)) ?? profile.upn;
+    // The Entra object id Teams vouches for first; a UPN only when vouched for (an unverified one, e.g. a guest's
+    // mail address, could name someone else's record).
+    const upn =
+      (objectId && this.byObjectId.get(objectId)) ||
+      (profile.upnVerified ? this.deps.directory.find(profile.upn)?.upn : undefined) ||
+      profile.userId;
     return answerCampaignCard(
       {
         book: this.book,

@@ -147,6 +147,11 @@ export class SendQueue {
       this.deps.log.info({ campaign: campaign.id }, 'campaign: a person cannot be reached on any channel the campaign allows');
       return 'skipped';
     }
+    // Paused, stopped or past its deadline since the pass began, or the person snoozed or finished meanwhile: not now.
+    const [current, fresh] = await Promise.all([book.get(campaign.id), book.record(campaign.id, record.upn)]);
+    if (!current || campaignState(current, now) !== 'running') return 'skipped';
+    if (!fresh || fresh.step !== step || (fresh.nextAt ?? Number.POSITIVE_INFINITY) > now || fresh.completedAt !== undefined)
+      return 'skipped';
     // One message per person per step: whoever creates the claim sends; anyone else has nothing to do.
     if (!(await book.claimStep(campaign.id, record.upn, step, Date.parse(campaign.spec.deadline) + CLAIM_KEPT_MS))) return 'skipped';
     // Then room on the channel (claimed first, so instances racing for one person spend no send on them).
